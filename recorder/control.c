@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * control.c - recording sessions: settings, start and stop, fork, exit.
+ *
+ * Owns: reading the settings once (the environment when preloaded by
+ * ppv-record, struct ppv_start_opts when linked), creating the process's
+ * trace file, the public ppv_start/ppv_stop/ppv_flush, pthread_atfork
+ * handling and the final flush at exit. Does not own: the rings (ring.c),
+ * the writer loop (writer-thread.c) or crash signals (crash.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "native-writer.h"
+#include "recorder.h"
+
+#define PPV_DEFAULT_BUFFER (1u << 20)
+#define PPV_MIN_BUFFER (1u << 16)
+#define PPV_MAX_BUFFER (1u << 30)
+#define PPV_DEFAULT_FLUSH_MS 100
+
+struct ppv_config ppv_cfg;
+
+static int recording;
+static int atfork_done;
+static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int ppv_recording(void)
+{
+	return __atomic_load_n(&recording, __ATOMIC_ACQUIRE);
+}
+
+static size_t round_buffer(size_t sz)
+{
+	size_t p = PPV_MIN_BUFFER;
+
+	if (sz > PPV_MAX_BUFFER)
+		sz = PPV_MAX_BUFFER;
+	while (p < sz)
+		p <<= 1;
+	return p;
+}
+
+static void config_defaults(void)
+{
+	memset(&ppv_cfg, 0, sizeof(ppv_cfg));
+	ppv_cfg.mode = PPV_MODE_LOSSLESS;
+	ppv_cfg.buffer_size = PPV_DEFAULT_BUFFER;
+	ppv_cfg.flush_ms = PPV_DEFAULT_FLUSH_MS;
+}
+
+static void config_from_env(void)
+{
+	const char *v;
+
+	config_defaults();
+	snprintf(ppv_cfg.dir, sizeof(ppv_cfg.dir), "%s", getenv("PPV_DIR"));
+	v = getenv("PPV_MODE");
+	if (v && strcmp(v, "drop") == 0)
+		ppv_cfg.mode = PPV_MODE_DROP;
+	v = getenv("PPV_BUFFER_SIZE");
+	if (v && strtoull(v, NULL, 10) > 0)
+		ppv_cfg.buffer_size = round_buffer(strtoull(v, NULL, 10));
+	v = getenv("PPV_FLUSH_MS");
+	if (v && strtoul(v, NULL, 10) > 0)
+		ppv_cfg.flush_ms = (unsigned int)strtoul(v, NULL, 10);
+	ppv_cfg.quiet = getenv("PPV_QUIET") != NULL;
+}
+
+static void config_from_opts(const struct ppv_start_opts *o)
+{
+	const char *name = program_invocation_short_name;
+
+	config_defaults();
+	if (o && o->sz >= offsetof(struct ppv_start_opts, output_dir) + sizeof(o->output_dir) &&
+	    o->output_dir)
+		snprintf(ppv_cfg.dir, sizeof(ppv_cfg.dir), "%s", o->output_dir);
+	else
+		snprintf(ppv_cfg.dir, sizeof(ppv_cfg.dir), "%s.ppv", name ? name : "trace");
+	if (!o)
+		return;
+	if (o->sz >= offsetof(struct ppv_start_opts, mode) + sizeof(o->mode))
+		ppv_cfg.mode = o->mode == PPV_MODE_DROP ? PPV_MODE_DROP : PPV_MODE_LOSSLESS;
+	if (o->sz >= offsetof(struct ppv_start_opts, buffer_size) + sizeof(o->buffer_size) &&
+	    o->buffer_size)
+		ppv_cfg.buffer_size = round_buffer(o->buffer_size);
+	if (o->sz >= offsetof(struct ppv_start_opts, flush_ms) + sizeof(o->flush_ms) && o->flush_ms)
+		ppv_cfg.flush_ms = o->flush_ms;
+}
+
+/* Create PID.ppv, or PID-N.ppv when an earlier image of this process (before
+ * an exec) already wrote PID.ppv. */
+static int create_trace_file(void)
+{
+	char path[PATH_MAX + 32];
+
+	if (mkdir(ppv_cfg.dir, 0777) < 0 && errno != EEXIST)
+		return -errno;
+	for (int n = 0; n < 1000; n++) {
+		int fd;
+
+		if (n == 0)
+			snprintf(path, sizeof(path), "%s/%d.ppv", ppv_cfg.dir, (int)getpid());
+		else
+			snprintf(path, sizeof(path), "%s/%d-%d.ppv", ppv_cfg.dir, (int)getpid(), n);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd >= 0 || errno != EEXIST)
+			return fd >= 0 ? fd : -errno;
+	}
+	return -EEXIST;
+}
+
+static void read_cmdline(char *buf, size_t len)
+{
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, len - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0) {
+		buf[0] = '\0';
+		return;
+	}
+	for (ssize_t i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	while (n > 0 && buf[n - 1] == ' ')
+		n--;
+	buf[n] = '\0';
+}
+
+static void write_info(struct ppv_native_writer *w)
+{
+	char buf[4096];
+	ssize_t n;
+
+	read_cmdline(buf, sizeof(buf));
+	ppv_native_writer_set_info(w, "cmdline", buf);
+	n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		ppv_native_writer_set_info(w, "exe", buf);
+	}
+	if (gethostname(buf, sizeof(buf)) == 0)
+		ppv_native_writer_set_info(w, "hostname", buf);
+	ppv_native_writer_set_info(w, "mode", ppv_cfg.mode == PPV_MODE_DROP ? "drop" : "lossless");
+	snprintf(buf, sizeof(buf), "%zu", ppv_cfg.buffer_size);
+	ppv_native_writer_set_info(w, "buffer_size", buf);
+	snprintf(buf, sizeof(buf), "%u", ppv_cfg.flush_ms);
+	ppv_native_writer_set_info(w, "flush_ms", buf);
+	ppv_native_writer_set_info(w, "clock", ppv_clock_use_tsc ? "tsc" : "monotonic");
+	ppv_native_writer_set_info(w, "recorder", "perprovis " PPV_VERSION_STRING);
+}
+
+/* A first slope for the TSC, refined by the writer thread's calibrations. */
+static uint64_t initial_mult(struct ppv_clock_point *start)
+{
+	struct ppv_clock_point end;
+
+	*start = ppv_clock_sample();
+	if (!ppv_clock_use_tsc)
+		return UINT64_C(1) << 32;
+	do
+		end = ppv_clock_sample();
+	while (end.ns - start->ns < 200000);
+	return ppv_clock_mult(*start, end);
+}
+
+/**
+ * ppv_session_open() - create this process's trace file from ppv_cfg and
+ * start the writer thread. Called with ctl_lock held (or in a fork child).
+ */
+int ppv_session_open(void)
+{
+	struct ppv_writer_opts o = { .sz = sizeof(o) };
+	struct ppv_native_writer *w = NULL;
+	struct ppv_clock_point cal;
+	struct ppv_event ev = { .type = PPV_EVENT_CLOCK };
+	struct timespec rt;
+	uint64_t mult;
+	int fd, err;
+
+	ppv_cfg.clock_source = ppv_clock_init(getenv("PPV_CLOCK"));
+	mult = initial_mult(&cal);
+	fd = create_trace_file();
+	if (fd < 0)
+		return fd;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	o.fd = fd;
+	o.pid = (uint32_t)getpid();
+	o.ppid = (uint32_t)getppid();
+	o.start_ns = cal.ns;
+	o.start_realtime_ns = (uint64_t)rt.tv_sec * 1000000000u + (uint64_t)rt.tv_nsec;
+	o.clock_source = (uint32_t)ppv_cfg.clock_source;
+	err = ppv_native_writer_open(&o, &w);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	write_info(w);
+	ev.ts = cal.ticks;
+	ev.clock.ticks = cal.ticks;
+	ev.clock.ns = cal.ns;
+	ev.clock.mult = mult;
+	err = ppv_native_writer_append(w, &ev);
+	if (!err)
+		err = ppv_writer_open(w, fd, cal, mult);
+	if (err) {
+		ppv_native_writer_close(w);
+		return err;
+	}
+	ppv_ring_init_key();
+	ppv_writer_lock();
+	ppv_modules_reset();
+	ppv_modules_scan(0);
+	ppv_registry_restart();
+	ppv_writer_unlock();
+	__atomic_store_n(&recording, 1, __ATOMIC_RELEASE);
+	ppv__active = 1;
+	return 0;
+}
+
+static int session_close(void)
+{
+	if (!ppv_recording())
+		return -EALREADY;
+	ppv__active = 0;
+	__atomic_store_n(&recording, 0, __ATOMIC_RELEASE);
+	ppv_registry_stop_all(1);
+	return ppv_writer_stop(1);
+}
+
+static void atfork_prepare(void)
+{
+	pthread_mutex_lock(&ctl_lock);
+	if (ppv_recording())
+		ppv_writer_lock();
+}
+
+static void atfork_parent(void)
+{
+	if (ppv_recording())
+		ppv_writer_unlock();
+	pthread_mutex_unlock(&ctl_lock);
+}
+
+/* The child records into a file of its own, from a clean state: only this
+ * thread survives fork(), and the parent's unwritten events are the
+ * parent's to write. */
+static void atfork_child(void)
+{
+	pthread_mutex_init(&ctl_lock, NULL);
+	if (!ppv_recording())
+		return;
+	ppv_writer_after_fork_child();
+	ppv_registry_after_fork(ppv_tls_buf);
+	__atomic_store_n(&recording, 0, __ATOMIC_RELEASE);
+	if (ppv_session_open() < 0) {
+		ppv__active = 0;
+		ppv_registry_stop_all(1);
+	}
+}
+
+static int start_locked(void)
+{
+	int err;
+
+	if (ppv_recording())
+		return -EALREADY;
+	if (!atfork_done) {
+		pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
+		atfork_done = 1;
+	}
+	err = ppv_session_open();
+	if (!err)
+		ppv_crash_install();
+	return err;
+}
+
+PPV_API int ppv_start(const struct ppv_start_opts *opts)
+{
+	int err;
+
+	pthread_mutex_lock(&ctl_lock);
+	if (ppv_recording()) {
+		pthread_mutex_unlock(&ctl_lock);
+		return -EALREADY;
+	}
+	config_from_opts(opts);
+	err = start_locked();
+	pthread_mutex_unlock(&ctl_lock);
+	return err;
+}
+
+PPV_API int ppv_stop(void)
+{
+	int err;
+
+	pthread_mutex_lock(&ctl_lock);
+	err = session_close();
+	pthread_mutex_unlock(&ctl_lock);
+	return err;
+}
+
+PPV_API int ppv_flush(void)
+{
+	if (!ppv_recording())
+		return -EALREADY;
+	return ppv_writer_flush_wait();
+}
+
+/* Preloaded by ppv-record: start before main() when PPV_DIR is set. */
+__attribute__((constructor)) static void ppv_init(void)
+{
+	int err;
+
+	if (!getenv("PPV_DIR"))
+		return;
+	pthread_mutex_lock(&ctl_lock);
+	config_from_env();
+	err = start_locked();
+	pthread_mutex_unlock(&ctl_lock);
+	if (err && !ppv_cfg.quiet)
+		fprintf(stderr, PPV_LOG_PREFIX "cannot start recording: dir=\"%s\", err=%d (%s)\n",
+			ppv_cfg.dir, err, strerror(-err));
+}
+
+__attribute__((destructor)) static void ppv_fini(void)
+{
+	ppv_stop();
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * embed-symbols.c - ppv-record's last step: make the trace self-contained.
+ *
+ * Owns: finding the distinct modules (by build-id, else path) in every
+ * process file's MODULE_LOAD events, checking that the file on disk is
+ * still the one that ran, and writing symbols.ppvsym. Does not own: the
+ * bytes of either file (formats/) or ELF parsing (formats/elf-symtab.c).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "elf-symtab.h"
+#include "embed-symbols.h"
+#include "native-reader.h"
+#include "symbols-file.h"
+
+struct module {
+	char *path;
+	uint8_t bid[64];
+	uint32_t bid_len;
+};
+
+struct modules {
+	struct module *v;
+	size_t n;
+};
+
+static int same(const struct module *m, const struct ppv_event *ev)
+{
+	if (m->bid_len || ev->module.build_id_len)
+		return m->bid_len == ev->module.build_id_len &&
+		       memcmp(m->bid, ev->module.build_id, m->bid_len) == 0;
+	return strcmp(m->path, ev->module.path ? ev->module.path : "") == 0;
+}
+
+static void note_module(struct modules *ms, const struct ppv_event *ev)
+{
+	struct module *v;
+
+	for (size_t i = 0; i < ms->n; i++)
+		if (same(&ms->v[i], ev))
+			return;
+	v = realloc(ms->v, (ms->n + 1) * sizeof(*v));
+	if (!v)
+		return;
+	ms->v = v;
+	v = &ms->v[ms->n];
+	memset(v, 0, sizeof(*v));
+	v->path = strdup(ev->module.path ? ev->module.path : "");
+	v->bid_len = ev->module.build_id_len > 64 ? 64 : ev->module.build_id_len;
+	memcpy(v->bid, ev->module.build_id, v->bid_len);
+	if (v->path)
+		ms->n++;
+}
+
+static void scan_file(const char *path, struct modules *ms, struct ppv_embed_summary *sum)
+{
+	struct ppv_native_reader *r;
+	struct ppv_event ev;
+	struct stat st;
+	int rc;
+
+	if (stat(path, &st) == 0)
+		sum->bytes += (uint64_t)st.st_size;
+	if (ppv_native_reader_open(path, &r) < 0) {
+		fprintf(stderr, "ppv-record: warning: %s\n", ppv_native_reader_open_error());
+		return;
+	}
+	sum->processes++;
+	while ((rc = ppv_native_reader_next(r, &ev)) > 0) {
+		sum->events++;
+		if (ev.type == PPV_EVENT_MODULE_LOAD)
+			note_module(ms, &ev);
+	}
+	sum->lost += ppv_native_reader_stats(r)->lost;
+	if (rc < 0)
+		fprintf(stderr, "ppv-record: warning: %s\n", ppv_native_reader_last_error(r));
+	else if (ppv_native_reader_warning(r))
+		fprintf(stderr, "ppv-record: warning: %s\n", ppv_native_reader_warning(r));
+	ppv_native_reader_close(r);
+}
+
+/* Load @m's table if the file on disk is the module that ran. */
+static int load_table(const struct module *m, struct ppv_symtab *tab)
+{
+	uint8_t bid[64];
+	size_t len;
+
+	if (m->path[0] != '/' || ppv_elf_build_id(m->path, bid, sizeof(bid), &len) < 0)
+		return -ENOENT;
+	if (len != m->bid_len || memcmp(bid, m->bid, len) != 0) {
+		fprintf(stderr, "ppv-record: warning: %s changed since it was recorded (build-id "
+			"mismatch); its symbols are not embedded\n", m->path);
+		return -ESTALE;
+	}
+	return ppv_elf_symtab_load(m->path, tab);
+}
+
+static int scan_dir(const char *dir, struct modules *ms, struct ppv_embed_summary *sum)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[4096];
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n < 5 || strcmp(de->d_name + n - 4, ".ppv") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		scan_file(path, ms, sum);
+	}
+	closedir(d);
+	return 0;
+}
+
+int ppv_embed_symbols(const char *dir, struct ppv_embed_summary *sum)
+{
+	struct modules ms = { NULL, 0 };
+	struct ppv_symtab *tabs;
+	char path[4096];
+	size_t k = 0;
+	int err;
+
+	memset(sum, 0, sizeof(*sum));
+	err = scan_dir(dir, &ms, sum);
+	tabs = calloc(ms.n ? ms.n : 1, sizeof(*tabs));
+	if (!err && !tabs)
+		err = -ENOMEM;
+	for (size_t i = 0; !err && i < ms.n; i++)
+		if (load_table(&ms.v[i], &tabs[k]) == 0)
+			k++;
+	sum->modules = (unsigned int)ms.n;
+	sum->embedded = (unsigned int)k;
+	snprintf(path, sizeof(path), "%s/symbols.ppvsym", dir);
+	if (!err)
+		err = ppv_symbols_file_write(path, tabs, k);
+	for (size_t i = 0; i < k; i++)
+		ppv_elf_symtab_release(&tabs[i]);
+	for (size_t i = 0; i < ms.n; i++)
+		free(ms.v[i].path);
+	free(ms.v);
+	free(tabs);
+	return err;
+}

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ppv-record.c - run a program with the recorder preloaded.
+ *
+ * Owns: finding the program and the runtime library, preparing the trace
+ * directory, the environment that carries the settings to the runtime,
+ * forwarding signals, and exiting with the program's status (128+N for a
+ * death by signal N). Does not own: recording (the runtime does it inside
+ * the program) or the symbol tables (embed-symbols.c).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <perprovis/ppv.h>
+
+#include "embed-symbols.h"
+#include "record-opts.h"
+
+#ifndef PPV_LIBDIR
+#define PPV_LIBDIR "/usr/local/lib"
+#endif
+#define RECORDER_SO "libppv-recorder.so"
+
+static volatile pid_t child_pid;
+
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+				 SIGWINCH, SIGCONT, SIGALRM };
+
+static int is_executable_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* Resolve @prog like execvp(). Return: 0, 127 (not found) or 126. */
+static int resolve_program(const char *prog, char *out, size_t len)
+{
+	const char *path = getenv("PATH");
+	int seen = 0;
+
+	if (strchr(prog, '/')) {
+		snprintf(out, len, "%s", prog);
+		if (access(prog, F_OK) != 0)
+			return 127;
+		return is_executable_file(prog) ? 0 : 126;
+	}
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+		const char *colon = strchr(p, ':');
+		size_t n = colon ? (size_t)(colon - p) : strlen(p);
+
+		snprintf(out, len, "%.*s%s%s", (int)n, p, n ? "/" : "", prog);
+		if (is_executable_file(out))
+			return 0;
+		if (access(out, F_OK) == 0)
+			seen = 1;
+		p += n + (colon ? 1 : 0);
+	}
+	return seen ? 126 : 127;
+}
+
+/* The first readable candidate, made canonical so traces name it plainly. */
+static int found(char *out, size_t len)
+{
+	char canon[PATH_MAX];
+
+	if (access(out, R_OK) != 0)
+		return -1;
+	if (realpath(out, canon))
+		snprintf(out, len, "%s", canon);
+	return 0;
+}
+
+static int find_runtime(char *out, size_t len)
+{
+	char self[PATH_MAX];
+	const char *env = getenv("PPV_RECORDER_LIB");
+	ssize_t n;
+
+	if (env && *env) {
+		snprintf(out, len, "%s", env);
+		return found(out, len);
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		char *slash;
+
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash)
+			*slash = '\0';
+		snprintf(out, len, "%s/%s", self, RECORDER_SO);
+		if (found(out, len) == 0)
+			return 0;
+		snprintf(out, len, "%s/../%s", self, RECORDER_SO); /* the build tree */
+		if (found(out, len) == 0)
+			return 0;
+	}
+	snprintf(out, len, "%s/%s", PPV_LIBDIR, RECORDER_SO);
+	return found(out, len);
+}
+
+static int is_trace_file(const char *name)
+{
+	size_t n = strlen(name);
+
+	return strcmp(name, "symbols.ppvsym") == 0 || (n > 4 && strcmp(name + n - 4, ".ppv") == 0);
+}
+
+/* Create @dir, or check that it holds no trace (or, with @force, empty it
+ * of one). Return: 0 or 1 after printing the reason. */
+static int prepare_output(const char *dir, int force)
+{
+	struct dirent *de;
+	char path[PATH_MAX];
+	DIR *d;
+
+	if (mkdir(dir, 0777) == 0)
+		return 0;
+	if (errno != EEXIST || !(d = opendir(dir))) {
+		fprintf(stderr, "ppv-record: cannot create the trace directory %s: %s\n", dir,
+			strerror(errno));
+		return 1;
+	}
+	while ((de = readdir(d))) {
+		if (!is_trace_file(de->d_name))
+			continue;
+		if (!force) {
+			fprintf(stderr, "ppv-record: %s already holds a trace; use --force to "
+				"replace it, or -o to choose another directory\n", dir);
+			closedir(d);
+			return 1;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	if (access(dir, W_OK | X_OK) != 0) {
+		fprintf(stderr, "ppv-record: cannot write to the trace directory %s: %s\n", dir,
+			strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int set_env(const struct ppv_record_opts *o, const char *dir, const char *lib)
+{
+	char abs[PATH_MAX], num[32], *preload;
+	const char *old = getenv("LD_PRELOAD");
+	int err;
+
+	if (!realpath(dir, abs))
+		return -errno;
+	if (asprintf(&preload, "%s%s%s", lib, old && *old ? ":" : "", old ? old : "") < 0)
+		return -ENOMEM;
+	err = setenv("LD_PRELOAD", preload, 1) | setenv("PPV_DIR", abs, 1) |
+	      setenv("PPV_MODE", o->mode, 1);
+	free(preload);
+	if (o->buffer_size) {
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)o->buffer_size);
+		err |= setenv("PPV_BUFFER_SIZE", num, 1);
+	}
+	if (o->flush_ms) {
+		snprintf(num, sizeof(num), "%u", o->flush_ms);
+		err |= setenv("PPV_FLUSH_MS", num, 1);
+	}
+	return err ? -ENOMEM : 0;
+}
+
+static void forward(int sig)
+{
+	if (child_pid > 0)
+		kill(child_pid, sig);
+}
+
+static void install_forwarding(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaction(forwarded[i], &sa, NULL);
+}
+
+static int run_program(const char *path, char **argv, int *status)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		fprintf(stderr, "ppv-record: cannot fork: %s\n", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		execv(path, argv);
+		fprintf(stderr, "ppv-record: %s: %s\n", argv[0], strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	child_pid = pid;
+	install_forwarding();
+	while (waitpid(pid, status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+static void report(const char *dir, const char *prog)
+{
+	struct ppv_embed_summary s;
+	int err = ppv_embed_symbols(dir, &s);
+
+	if (err)
+		fprintf(stderr, "ppv-record: warning: cannot write %s/symbols.ppvsym: %s\n", dir,
+			strerror(-err));
+	fprintf(stderr, "ppv-record: trace written to %s (%u process%s, %llu events, %llu lost, "
+		"%.1f KiB; symbols of %u/%u modules embedded)\n", dir, s.processes,
+		s.processes == 1 ? "" : "es", (unsigned long long)s.events,
+		(unsigned long long)s.lost, (double)s.bytes / 1024.0, s.embedded, s.modules);
+	(void)prog;
+}
+
+int main(int argc, char **argv)
+{
+	struct ppv_record_opts o;
+	char prog[PATH_MAX], lib[PATH_MAX], defdir[PATH_MAX];
+	const char *dir;
+	int rc, status;
+
+	if (ppv_record_opts_parse(argc, argv, &o, stderr))
+		return 2;
+	if (o.help) {
+		ppv_record_usage(stdout);
+		return 0;
+	}
+	if (o.version) {
+		printf("ppv-record (PerProVis) %s\n", PPV_VERSION_STRING);
+		return 0;
+	}
+	rc = resolve_program(o.argv[0], prog, sizeof(prog));
+	if (rc) {
+		fprintf(stderr, "ppv-record: %s: %s\n", o.argv[0],
+			rc == 127 ? "command not found" : "Permission denied");
+		return rc;
+	}
+	if (find_runtime(lib, sizeof(lib)) != 0) {
+		fprintf(stderr, "ppv-record: cannot find %s (looked beside ppv-record and in %s; "
+			"set PPV_RECORDER_LIB)\n", RECORDER_SO, PPV_LIBDIR);
+		return 1;
+	}
+	if (!o.output) {
+		const char *base = strrchr(o.argv[0], '/');
+
+		snprintf(defdir, sizeof(defdir), "%s.ppv", base ? base + 1 : o.argv[0]);
+	}
+	dir = o.output ? o.output : defdir;
+	if (prepare_output(dir, o.force))
+		return 1;
+	if (set_env(&o, dir, lib) < 0) {
+		fprintf(stderr, "ppv-record: cannot set up the environment for %s\n", dir);
+		return 1;
+	}
+	if (run_program(prog, o.argv, &status) < 0)
+		return 1;
+	report(dir, o.argv[0]);
+	if (WIFSIGNALED(status)) {
+		fprintf(stderr, "ppv-record: %s killed by signal %d (%s)\n", o.argv[0],
+			WTERMSIG(status), strsignal(WTERMSIG(status)));
+		return 128 + WTERMSIG(status);
+	}
+	return WEXITSTATUS(status);
+}
