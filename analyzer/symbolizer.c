@@ -285,6 +285,9 @@ int ppv_symbolizer_lookup(struct ppv_symbolizer *s, struct ppv_module_map *m, ui
 		return -ENOENT;
 	out->module = mod->path;
 	out->offset = addr - mod->info.bias;
+	out->bias = mod->info.bias;
+	out->build_id = mod->info.build_id_len ? mod->bid : NULL;
+	out->build_id_len = mod->info.build_id_len;
 	resolve(s, mod);
 	if (!mod->table || !mod->table->tab)
 		return -ENOENT;

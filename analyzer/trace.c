@@ -424,6 +424,11 @@ PPV_API const char *ppv_trace_format_symbol(struct ppv_trace *t, uint32_t pid, u
 	return buf;
 }
 
+PPV_API const char *ppv_trace_info(const struct ppv_trace *t, size_t i, const char *key)
+{
+	return i < t->nprocs ? ppv_native_reader_info(t->procs[i].r, key) : NULL;
+}
+
 PPV_API size_t ppv_trace_module_count(const struct ppv_trace *t, size_t i)
 {
 	return i < t->nprocs ? ppv_module_map_count(t->procs[i].mods) : 0;

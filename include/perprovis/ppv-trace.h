@@ -119,6 +119,9 @@ struct ppv_process_info {
  * @name:   symbol name (mangled as in the ELF file), or NULL if unknown.
  * @module: path of the module the address falls in, or NULL.
  * @offset: @addr - symbol start if @name, else @addr - module bias.
+ * @start:  runtime address of the symbol (0 if unknown).
+ * @bias:   the module's load bias: @start - @bias is the ELF address.
+ * @build_id, @build_id_len: the module's GNU build-id (NULL, 0 if none).
  */
 struct ppv_symbol {
 	const char *name;
@@ -126,6 +129,9 @@ struct ppv_symbol {
 	uint64_t offset;
 	uint64_t start;
 	uint64_t size;
+	uint64_t bias;
+	const uint8_t *build_id;
+	uint32_t build_id_len;
 };
 
 /**
@@ -181,6 +187,13 @@ PPV_API void ppv_trace_close(struct ppv_trace *t);
  * Ownership: strings in @ev are borrowed from @t.
  */
 PPV_API int ppv_trace_next(struct ppv_trace *t, struct ppv_event *ev);
+
+/**
+ * ppv_trace_info() - a key of process @i's recording settings ("cmdline",
+ * "exe", "mode", "clock", "granularity", ...), or NULL if absent.
+ * Ownership: borrowed from @t.
+ */
+PPV_API const char *ppv_trace_info(const struct ppv_trace *t, size_t i, const char *key);
 
 /** ppv_trace_last_error() - message describing the last error of @t. */
 PPV_API const char *ppv_trace_last_error(const struct ppv_trace *t);

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ppv-analyze.h - the analysis library: one streaming pass over a trace
+ * builds a struct ppv_profile (per-function statistics, the calling-context
+ * tree, the call graph, I/O statistics), which renderers
+ * (<perprovis/ppv-render.h>) turn into reports.
+ *
+ * Memory grows with the number of distinct functions and call paths, never
+ * with the length of the trace. All times are nanoseconds.
+ *
+ * Result records (struct ppv_func_stats, struct ppv_cct_node, ...) are
+ * read-only views borrowed from the profile: plain structs rather than
+ * getters because a report reads twenty figures of each, and new fields are
+ * only ever appended (see docs/architecture.md).
+ */
+#ifndef PERPROVIS_PPV_ANALYZE_H
+#define PERPROVIS_PPV_ANALYZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <perprovis/ppv-trace.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * struct ppv_analyze_opts - what part of the trace to analyze.
+ * @sz:         sizeof(struct ppv_analyze_opts); NULL opts means defaults.
+ * @pid:        only this process (0: all).
+ * @tid:        only this thread (0: all).
+ * @function:   fnmatch(3) pattern: only calls made inside a frame whose
+ *              function matches (the frame included), as uftrace's -F.
+ * @exclude:    fnmatch(3) pattern: frames of matching functions are hidden;
+ *              their time is their caller's self time and their callees
+ *              become the caller's, as uftrace's -N.
+ * @time_start: ns from the trace's start: events before it are ignored
+ *              (a frame open then is closed as if its enter was not seen).
+ * @time_end:   ns from the trace's start, 0 for none: events after it are
+ *              ignored and frames still open are closed at it.
+ */
+struct ppv_analyze_opts {
+	size_t sz;
+	uint32_t pid;
+	uint32_t tid;
+	const char *function;
+	const char *exclude;
+	uint64_t time_start;
+	uint64_t time_end;
+};
+
+enum ppv_frame_kind {
+	PPV_FRAME_FUNCTION = 0, /* an instrumented function, by address */
+	PPV_FRAME_SCOPE = 1,    /* a named scope or PPV_FUNCTION() */
+};
+
+struct ppv_hist;
+
+/**
+ * ppv_hist_percentile() - the @q quantile (0 < @q <= 1) of the recorded
+ * values, within 1% relative error (log-linear buckets, 128 per power of
+ * two; values below 256 are exact). 0 if the histogram is empty.
+ */
+PPV_API uint64_t ppv_hist_percentile(const struct ppv_hist *h, double q);
+
+/** ppv_hist_count() - number of values recorded. */
+PPV_API uint64_t ppv_hist_count(const struct ppv_hist *h);
+
+/**
+ * struct ppv_func_stats - one function or named scope, merged over every
+ * process and thread analyzed (functions are identified by module and
+ * symbol name, so a forked child's calls add to its parent's).
+ * @id:       index of this record: ppv_profile_func(p, id) returns it.
+ * @name:     demangled symbol name, scope name, or "module+0xoff".
+ * @module:   path of the module, NULL for scopes and unknown addresses.
+ * @source:   "file:line" of the function's definition, NULL if unknown.
+ * @calls:    calls that entered (and completed or were closed at the end).
+ * @total_ns: inclusive time; a recursive call inside another call of the
+ *            same function on the same thread is counted once, by the
+ *            outermost call.
+ * @self_ns:  time not spent in recorded callees.
+ * @sum_ns:   sum of every call's inclusive time (recursion counted at each
+ *            level); @sum_ns / @calls is the average call.
+ * @min_ns, @max_ns: shortest and longest call (inclusive).
+ * @errors:   errors counted against this function (ppv_mark_error(), and
+ *            its failed I/O).
+ * @io_ops, @io_bytes, @io_ns, @io_errors: I/O it performed directly.
+ * @unfinished: calls still open when the trace (or the thread) ended,
+ *            closed at the last timestamp seen.
+ * @hist:     distribution of call durations (for percentiles).
+ */
+struct ppv_func_stats {
+	uint32_t id;
+	enum ppv_frame_kind kind;
+	const char *name;
+	const char *module;
+	const char *source;
+	uint64_t calls;
+	uint64_t total_ns;
+	uint64_t self_ns;
+	uint64_t sum_ns;
+	uint64_t min_ns;
+	uint64_t max_ns;
+	uint64_t errors;
+	uint64_t io_ops;
+	uint64_t io_bytes;
+	uint64_t io_ns;
+	uint64_t io_errors;
+	uint64_t unfinished;
+	const struct ppv_hist *hist;
+};
+
+/**
+ * struct ppv_cct_node - a node of the calling-context tree: one call path,
+ * identical paths merged. The root (func == PPV_CCT_ROOT) has the threads'
+ * outermost frames as children. Children are sorted by total_ns, largest
+ * first.
+ * @total_ns: inclusive time of the calls on this path.
+ * @self_ns:  their self time.
+ */
+#define PPV_CCT_ROOT UINT32_MAX
+struct ppv_cct_node {
+	const struct ppv_cct_node *parent;
+	const struct ppv_cct_node *first_child;
+	const struct ppv_cct_node *next_sibling;
+	uint32_t func;
+	uint32_t depth;
+	uint64_t calls;
+	uint64_t total_ns;
+	uint64_t self_ns;
+	uint64_t errors;
+	uint64_t io_bytes;
+};
+
+/**
+ * struct ppv_call_edge - caller → callee, summed over every call path.
+ * @calls:    calls of @callee made directly by @caller.
+ * @total_ns: inclusive time of those calls (a recursive edge counts each
+ *            level, as uftrace graph does).
+ * Caller PPV_CCT_ROOT stands for "called from no recorded function".
+ */
+struct ppv_call_edge {
+	uint32_t caller;
+	uint32_t callee;
+	uint64_t calls;
+	uint64_t total_ns;
+};
+
+/**
+ * struct ppv_io_stats - I/O of one kind, or of one kind and name (the name
+ * given to ppv_io_begin(), a file path or a peer), or of one function.
+ * @func:   for ppv_profile_io_by_func() rows, the function; else
+ *          PPV_CCT_ROOT.
+ * @name:   NULL for per-kind and per-function rows.
+ */
+struct ppv_io_stats {
+	enum ppv_io_kind kind;
+	uint32_t func;
+	const char *name;
+	uint64_t ops;
+	uint64_t bytes;
+	uint64_t total_ns;
+	uint64_t min_ns;
+	uint64_t max_ns;
+	uint64_t errors;
+};
+
+/**
+ * struct ppv_thread_stats - one recorded thread.
+ * @start_ns, @end_ns: first and last event, CLOCK_MONOTONIC ns.
+ * @total_ns: inclusive time of its outermost frames.
+ */
+struct ppv_thread_stats {
+	uint32_t pid;
+	uint32_t tid;
+	const char *name;
+	uint64_t start_ns;
+	uint64_t end_ns;
+	uint64_t calls;
+	uint64_t total_ns;
+};
+
+/**
+ * struct ppv_profile_summary - the run as a whole.
+ * @start_ns, @end_ns:  first and last event analyzed (CLOCK_MONOTONIC ns).
+ * @start_realtime_ns:  wall-clock time of the earliest process start.
+ * @total_calls:        calls of every function and scope.
+ * @total_ns:           time of all outermost frames of all threads (the sum
+ *                      of every function's self time): the 100% of
+ *                      "percent of run".
+ * @lost:               events the recorder dropped (drop policy).
+ * @unmatched_exits:    exits with no enter (recording began mid-call).
+ * @unfinished_calls:   enters with no exit (a crash, a thread still running).
+ * @repaired_frames:    frames skipped by longjmp or an exception, closed at
+ *                      the next exit of a frame below them.
+ * @truncated:          1 if a process file ended in a torn chunk.
+ * @granularity:        the recording's granularity ("medium" when the trace
+ *                      does not say: every instrumented call).
+ */
+struct ppv_profile_summary {
+	uint64_t start_ns;
+	uint64_t end_ns;
+	uint64_t start_realtime_ns;
+	uint64_t events;
+	uint64_t total_calls;
+	uint64_t total_ns;
+	uint64_t errors;
+	uint64_t lost;
+	uint64_t unmatched_exits;
+	uint64_t unfinished_calls;
+	uint64_t repaired_frames;
+	uint64_t io_ops;
+	uint64_t io_bytes;
+	size_t nprocesses;
+	size_t nthreads;
+	int truncated;
+	const char *granularity;
+	const char *cmdline;
+};
+
+struct ppv_profile;
+
+/**
+ * ppv_profile_build() - read every event of @t once and build a profile.
+ * @t:    an open trace, not read yet.
+ * @opts: filters; NULL for the whole trace.
+ * @out:  receives the profile.
+ *
+ * Return: 0; -EINVAL for a bad pattern or option; -ENOMEM; the negative
+ * errno of a read error (ppv_trace_last_error(@t) says where). A torn last
+ * chunk is not an error: the profile covers what was read, and
+ * ppv_trace_warnings(@t) says so.
+ * Ownership: the caller owns *@out and frees it with ppv_profile_free(); it
+ * borrows @t, which must outlive it.
+ */
+PPV_API int ppv_profile_build(struct ppv_trace *t, const struct ppv_analyze_opts *opts,
+			      struct ppv_profile **out);
+
+/** ppv_profile_free() - free a profile. NULL is a no-op. */
+PPV_API void ppv_profile_free(struct ppv_profile *p);
+
+/** Ownership of every getter below: borrowed from @p, valid while it lives. */
+PPV_API const struct ppv_profile_summary *ppv_profile_summary(const struct ppv_profile *p);
+PPV_API size_t ppv_profile_func_count(const struct ppv_profile *p);
+PPV_API const struct ppv_func_stats *ppv_profile_func(const struct ppv_profile *p, uint32_t id);
+PPV_API const struct ppv_cct_node *ppv_profile_cct_root(const struct ppv_profile *p);
+PPV_API size_t ppv_profile_thread_count(const struct ppv_profile *p);
+/** ppv_profile_process() - process @i of the trace (pid, command line, ...). */
+PPV_API size_t ppv_profile_process_count(const struct ppv_profile *p);
+PPV_API const struct ppv_process_info *ppv_profile_process(const struct ppv_profile *p, size_t i);
+PPV_API const struct ppv_thread_stats *ppv_profile_thread(const struct ppv_profile *p, size_t i);
+
+/**
+ * ppv_profile_edges() - every caller → callee edge, sorted by caller id,
+ * then by total_ns, largest first.
+ */
+PPV_API const struct ppv_call_edge *ppv_profile_edges(const struct ppv_profile *p, size_t *n);
+
+/** ppv_profile_io_by_kind() - one row per kind seen, in enum order. */
+PPV_API const struct ppv_io_stats *ppv_profile_io_by_kind(const struct ppv_profile *p, size_t *n);
+/** ppv_profile_io_by_name() - one row per (kind, name), by total_ns, largest first. */
+PPV_API const struct ppv_io_stats *ppv_profile_io_by_name(const struct ppv_profile *p, size_t *n);
+/** ppv_profile_io_by_func() - one row per (function, kind), by total_ns, largest first. */
+PPV_API const struct ppv_io_stats *ppv_profile_io_by_func(const struct ppv_profile *p, size_t *n);
+
+enum ppv_sort_key {
+	PPV_SORT_TOTAL = 0,
+	PPV_SORT_SELF,
+	PPV_SORT_CALLS,
+	PPV_SORT_AVG,
+	PPV_SORT_MAX,
+	PPV_SORT_P99,
+	PPV_SORT_ERRORS,
+	PPV_SORT_IO,
+	PPV_SORT_MEMORY,
+};
+
+/**
+ * ppv_sort_key_parse() - "total", "self", "calls", "avg", "max", "p99",
+ * "errors", "io", "memory" to a key. Return: 0, or -EINVAL.
+ */
+PPV_API int ppv_sort_key_parse(const char *s, enum ppv_sort_key *out);
+
+/**
+ * ppv_profile_sorted() - the functions ordered by @key, largest first (ties
+ * by name), into @out, which has room for ppv_profile_func_count(@p).
+ * Return: the number written, or -ENOTSUP for a key whose data the trace
+ * does not have (PPV_SORT_MEMORY before memory recording exists).
+ */
+PPV_API int ppv_profile_sorted(const struct ppv_profile *p, enum ppv_sort_key key,
+			       const struct ppv_func_stats **out);
+
+/** ppv_io_kind_name() - "file-read", "network", ...; "unknown" otherwise. */
+PPV_API const char *ppv_io_kind_name(unsigned int kind);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PERPROVIS_PPV_ANALYZE_H */
