@@ -37,6 +37,15 @@ struct proc {
 	char *file;
 	char *exe, *cmdline;
 	struct pending *buf;
+	struct pending *tmp; /* merge scratch, as large as buf */
+	size_t *runs;        /* run starts found by sort_waiting() */
+	size_t nruns_cap;
+	/* The writer's own records (clock, modules, losses) are stamped when
+	 * it writes them, behind the threads' events: they wait here, sorted,
+	 * so that the main buffer stays in order. Few at a time. */
+	struct pending *side;
+	size_t nside, side_cap;
+	uint64_t watermark;  /* events below it may be returned */
 	size_t head, ready, len, cap; /* released [head, ready), waiting [ready, len) */
 	uint64_t seq, max_ts;
 	int sorted, eof;
@@ -247,6 +256,9 @@ PPV_API void ppv_trace_close(struct ppv_trace *t)
 		ppv_native_reader_close(t->procs[i].r);
 		ppv_module_map_free(t->procs[i].mods);
 		free(t->procs[i].buf);
+		free(t->procs[i].tmp);
+		free(t->procs[i].runs);
+		free(t->procs[i].side);
 		free(t->procs[i].file);
 		free(t->procs[i].exe);
 		free(t->procs[i].cmdline);
@@ -266,20 +278,145 @@ static int cmp_pending(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Release the waiting events with ts < @watermark (all of them at EOF). */
-static void release(struct proc *p, uint64_t watermark, int all)
+/* Merge the sorted runs [src+r[i], src+r[i+1]) pairwise into dst; return
+ * the new run count (r updated in place). Ties keep file order: left first. */
+static size_t merge_pass(const struct pending *src, struct pending *dst, size_t *r, size_t nr)
 {
-	if (!p->sorted)
-		qsort(p->buf + p->ready, p->len - p->ready, sizeof(*p->buf), cmp_pending);
+	size_t out = 0;
+
+	for (size_t i = 0; i < nr; i += 2) {
+		size_t a = r[i], ae = r[i + 1], b = ae, be = i + 2 <= nr ? r[i + 2] : ae, d = a;
+
+		if (i + 1 == nr) /* odd run out: copy */
+			be = ae;
+		while (a < ae && b < be)
+			dst[d++] = cmp_pending(&src[b], &src[a]) < 0 ? src[b++] : src[a++];
+		while (a < ae)
+			dst[d++] = src[a++];
+		while (b < be)
+			dst[d++] = src[b++];
+		r[out++] = r[i];
+	}
+	r[out] = r[nr];
+	return out;
+}
+
+/*
+ * Sort the waiting events [ready, len). They arrive as a few sorted runs
+ * (one per thread per drain cycle, plus the writer's bookkeeping records),
+ * so a natural merge sort costs O(n log runs): a single-threaded trace is
+ * one pass over the events.
+ */
+static int sort_waiting(struct proc *p)
+{
+	struct pending *a = p->buf + p->ready, *b;
+	size_t n = p->len - p->ready, nr = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i && cmp_pending(&a[i], &a[i - 1]) >= 0)
+			continue;
+		if (nr + 2 > p->nruns_cap) {
+			size_t cap = p->nruns_cap ? 2 * p->nruns_cap : 64;
+			size_t *v = realloc(p->runs, cap * sizeof(*v));
+
+			if (!v)
+				return -ENOMEM;
+			p->runs = v;
+			p->nruns_cap = cap;
+		}
+		p->runs[nr++] = i;
+	}
+	if (nr <= 1)
+		return 0;
+	p->runs[nr] = n;
+	if (!p->tmp) {
+		p->tmp = malloc(p->cap * sizeof(*p->tmp));
+		if (!p->tmp)
+			return -ENOMEM;
+	}
+	b = p->tmp + p->ready;
+	while (nr > 1) {
+		struct pending *t;
+
+		nr = merge_pass(a, b, p->runs, nr);
+		t = a, a = b, b = t;
+	}
+	if (a != p->buf + p->ready)
+		memcpy(p->buf + p->ready, a, n * sizeof(*a));
+	return 0;
+}
+
+/* Release the waiting events with ts < @watermark (all of them at EOF). */
+static int release(struct proc *p, uint64_t watermark, int all)
+{
+	p->watermark = all ? UINT64_MAX : watermark;
+	if (!p->sorted && sort_waiting(p))
+		return -ENOMEM;
 	p->sorted = 1;
 	while (p->ready < p->len && (all || p->buf[p->ready].ev.ts < watermark))
 		p->ready++;
 	p->max_ts = p->ready < p->len ? p->buf[p->len - 1].ev.ts : 0;
+	return 0;
+}
+
+static int is_bookkeeping(uint16_t type)
+{
+	return type == PPV_EVENT_CLOCK || type == PPV_EVENT_MODULE_LOAD ||
+	       type == PPV_EVENT_MODULE_UNLOAD || type == PPV_EVENT_LOSS;
+}
+
+static int push_side(struct proc *p, const struct ppv_event *ev)
+{
+	size_t i = p->nside;
+
+	if (p->nside == p->side_cap) {
+		size_t cap = p->side_cap ? 2 * p->side_cap : 16;
+		struct pending *v = realloc(p->side, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		p->side = v;
+		p->side_cap = cap;
+	}
+	while (i > 0 && p->side[i - 1].ev.ts > ev->ts) {
+		p->side[i] = p->side[i - 1];
+		i--;
+	}
+	p->side[i].ev = *ev;
+	p->side[i].seq = p->seq++;
+	p->nside++;
+	return 0;
+}
+
+/* The next event @p may return, from the buffer or the side queue. */
+static struct pending *peek(struct proc *p, int *from_side)
+{
+	struct pending *m = p->head < p->ready ? &p->buf[p->head] : NULL;
+	struct pending *s = p->nside && p->side[0].ev.ts < p->watermark ? &p->side[0] : NULL;
+
+	*from_side = s && (!m || cmp_pending(s, m) < 0);
+	return *from_side ? s : m;
+}
+
+static void take(struct proc *p, int from_side, struct ppv_event *ev)
+{
+	if (!from_side) {
+		*ev = p->buf[p->head++].ev;
+		return;
+	}
+	*ev = p->side[0].ev;
+	memmove(p->side, p->side + 1, --p->nside * sizeof(*p->side));
 }
 
 static int push(struct proc *p, const struct ppv_event *ev)
 {
-	if (p->head > 0 && p->head == p->ready && p->len == p->cap) {
+	if (is_bookkeeping(ev->type))
+		return push_side(p, ev);
+	/* Compact once everything released is consumed, but only when the
+	 * waiting events fill at most a third of the buffer: each event is
+	 * then moved half a time on average, not once per drain cycle. */
+	if (p->head > 0 && p->head == p->ready && p->len == p->cap &&
+	    3 * (p->len - p->head) <= p->cap) {
 		memmove(p->buf, p->buf + p->head, (p->len - p->head) * sizeof(*p->buf));
 		p->len -= p->head;
 		p->ready -= p->head;
@@ -292,6 +429,8 @@ static int push(struct proc *p, const struct ppv_event *ev)
 		if (!v)
 			return -ENOMEM;
 		p->buf = v;
+		free(p->tmp); /* reallocated at the next sort, at the new size */
+		p->tmp = NULL;
 		p->cap = cap;
 	}
 	if (ev->ts < p->max_ts)
@@ -315,8 +454,9 @@ static int fail(struct ppv_trace *t, int err, const char *msg)
 static int fill(struct ppv_trace *t, struct proc *p)
 {
 	struct ppv_event ev;
+	int side;
 
-	while (p->ready == p->head && !p->eof) {
+	while (!peek(p, &side) && !p->eof) {
 		int rc = ppv_native_reader_next(p->r, &ev);
 
 		if (rc < 0)
@@ -328,16 +468,23 @@ static int fill(struct ppv_trace *t, struct proc *p)
 			p->info.complete = st->complete;
 			if (ppv_native_reader_warning(p->r))
 				add_warning(t, ppv_native_reader_warning(p->r));
-			release(p, 0, 1);
+			if (release(p, 0, 1))
+				return fail(t, -ENOMEM, NULL);
 			break;
 		}
 		if ((ev.type == PPV_EVENT_MODULE_LOAD || ev.type == PPV_EVENT_MODULE_UNLOAD) &&
 		    ppv_module_map_apply(p->mods, &ev) < 0)
 			return fail(t, -ENOMEM, NULL);
+		/* A watermark is the merge's own: it is stamped earlier than the
+		 * chunk it ends, so keeping it would force a sort of the whole
+		 * waiting window at every chunk. */
+		if (ev.type == PPV_EVENT_SYNC) {
+			if (release(p, ev.ts, 0))
+				return fail(t, -ENOMEM, NULL);
+			continue;
+		}
 		if (push(p, &ev) < 0)
 			return fail(t, -ENOMEM, NULL);
-		if (ev.type == PPV_EVENT_SYNC)
-			release(p, ev.ts, 0);
 	}
 	return 0;
 }
@@ -345,22 +492,28 @@ static int fill(struct ppv_trace *t, struct proc *p)
 PPV_API int ppv_trace_next(struct ppv_trace *t, struct ppv_event *ev)
 {
 	struct proc *best = NULL;
+	struct pending *best_ev = NULL;
+	int best_side = 0;
 
 	if (t->failed)
 		return t->failed;
 	for (size_t i = 0; i < t->nprocs; i++) {
 		struct proc *p = &t->procs[i];
-		int err = fill(t, p);
+		struct pending *c;
+		int err = fill(t, p), side;
 
 		if (err)
 			return err;
-		if (p->head < p->ready &&
-		    (!best || cmp_pending(&p->buf[p->head], &best->buf[best->head]) < 0))
+		c = peek(p, &side);
+		if (c && (!best_ev || cmp_pending(c, best_ev) < 0)) {
 			best = p;
+			best_ev = c;
+			best_side = side;
+		}
 	}
 	if (!best)
 		return 0;
-	*ev = best->buf[best->head++].ev;
+	take(best, best_side, ev);
 	best->info.events++;
 	if (ev->ts > best->info.end_ns)
 		best->info.end_ns = ev->ts;
