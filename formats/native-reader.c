@@ -59,6 +59,13 @@ struct ppv_native_reader {
 	uint64_t clk_ticks, clk_ns, clk_mult;
 	int have_clock;
 
+	/* Last time returned per thread, see keep_thread_order(). */
+	struct thread_time {
+		uint32_t tid;
+		uint64_t ts;
+	} *tt;
+	size_t ntt, tt_cap, tt_last;
+
 	char **strings;          /* by id */
 	size_t nstrings;
 	struct arena_block *arena;
@@ -617,6 +624,44 @@ static int take_fixed(struct ppv_native_reader *r, unsigned int tag, struct ppv_
 	return 1;
 }
 
+/*
+ * A thread's events are recorded in order (one ring per thread), so its
+ * time never goes backwards. Converted times can, by a few ns: a CLOCK
+ * record starts a new line at the previous calibration point, and events
+ * recorded after that point but drained before the record were converted
+ * by extrapolating the old line. Hold such an event at its thread's last
+ * time, so that no merge can put an exit before its enter.
+ */
+static int keep_thread_order(struct ppv_native_reader *r, struct ppv_event *ev)
+{
+	struct thread_time *t = r->ntt ? &r->tt[r->tt_last] : NULL;
+
+	if (!t || t->tid != ev->tid) {
+		size_t i;
+
+		for (i = 0; i < r->ntt && r->tt[i].tid != ev->tid; i++)
+			;
+		if (i == r->ntt) {
+			if (r->ntt == r->tt_cap) {
+				size_t cap = r->tt_cap ? 2 * r->tt_cap : 16;
+				struct thread_time *v = realloc(r->tt, cap * sizeof(*v));
+
+				if (!v)
+					return fail(r, -ENOMEM, "out of memory");
+				r->tt = v;
+				r->tt_cap = cap;
+			}
+			r->tt[r->ntt++] = (struct thread_time){ ev->tid, 0 };
+		}
+		r->tt_last = i;
+		t = &r->tt[i];
+	}
+	if (ev->ts < t->ts)
+		ev->ts = t->ts;
+	t->ts = ev->ts;
+	return 0;
+}
+
 int ppv_native_reader_next(struct ppv_native_reader *r, struct ppv_event *ev)
 {
 	if (r->err[0])
@@ -646,6 +691,9 @@ int ppv_native_reader_next(struct ppv_native_reader *r, struct ppv_event *ev)
 		if (rc > 0) {
 			ev->pid = r->hdr.pid;
 			ev->tid = ev->type == PPV_EVENT_CLOCK || ev->type == PPV_EVENT_SYNC ? 0 : r->tid;
+			if (ev->tid && ev->type <= PPV_EVENT_THREAD_EXIT &&
+			    keep_thread_order(r, ev) < 0)
+				return -ENOMEM;
 			r->stats.events++;
 			return 1;
 		}
@@ -707,6 +755,7 @@ void ppv_native_reader_close(struct ppv_native_reader *r)
 		close(r->fd);
 	ZSTD_freeDCtx(r->dctx);
 	free(r->strings);
+	free(r->tt);
 	free(r->stored);
 	free(r->raw);
 	free(r->path);

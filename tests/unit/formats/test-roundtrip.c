@@ -172,6 +172,45 @@ Test(native_roundtrip, converts_ticks_with_the_clock_calibration)
 	ppv_native_reader_close(r);
 }
 
+/* A new calibration line anchored at the previous calibration point can
+ * map a later tick to an earlier time than the old line gave a tick drained
+ * before it: a thread's time must not go backwards all the same. */
+Test(native_roundtrip, a_threads_time_never_goes_backwards_across_calibrations)
+{
+	struct ppv_native_writer *w = th_writer(path, 0);
+	struct ppv_event c = { .type = PPV_EVENT_CLOCK };
+	struct ppv_event e = { .type = PPV_EVENT_ENTER, .tid = 1, .func = { 0x1000 } };
+	struct ppv_native_reader *r;
+	struct ppv_event ev;
+	uint64_t ts[3];
+
+	c.clock.mult = UINT64_C(1) << 32; /* 1 ns per tick from (0, 0) */
+	cr_assert_eq(ppv_native_writer_append(w, &c), 0);
+	e.ts = 1000; /* -> 1000 ns */
+	cr_assert_eq(ppv_native_writer_append(w, &e), 0);
+	c.clock.ticks = c.ts = 500; /* 0.9 ns per tick from (500, 500) */
+	c.clock.ns = 500;
+	c.clock.mult = (uint64_t)(0.9 * 4294967296.0);
+	cr_assert_eq(ppv_native_writer_append(w, &c), 0);
+	e.ts = 1010; /* -> 959 ns on the new line: held at 1000 */
+	e.type = PPV_EVENT_EXIT;
+	cr_assert_eq(ppv_native_writer_append(w, &e), 0);
+	e.ts = 1200; /* -> 1130 ns */
+	cr_assert_eq(ppv_native_writer_append(w, &e), 0);
+	cr_assert_eq(ppv_native_writer_close(w), 0);
+
+	cr_assert_eq(ppv_native_reader_open(path, &r), 0);
+	for (int i = 0; i < 3;) {
+		cr_assert_eq(ppv_native_reader_next(r, &ev), 1);
+		if (ev.type != PPV_EVENT_CLOCK)
+			ts[i++] = ev.ts;
+	}
+	cr_assert_eq(ts[0], 1000);
+	cr_assert_eq(ts[1], 1000, "ts %llu", (unsigned long long)ts[1]);
+	cr_assert(ts[2] >= 1129 && ts[2] <= 1130, "ts %llu", (unsigned long long)ts[2]);
+	ppv_native_reader_close(r);
+}
+
 Test(native_roundtrip, interleaves_threads_across_many_chunks)
 {
 	struct ppv_native_writer *w = th_writer(path, 4096);
