@@ -71,6 +71,7 @@ PPV_API int ppv_profile_sorted(const struct ppv_profile *p, enum ppv_sort_key ke
 			       const struct ppv_func_stats **out)
 {
 	struct keyed *v;
+	size_t n = 0;
 
 	if (key == PPV_SORT_MEMORY)
 		return -ENOTSUP; /* no memory records in the trace format yet */
@@ -79,13 +80,18 @@ PPV_API int ppv_profile_sorted(const struct ppv_profile *p, enum ppv_sort_key ke
 	v = malloc((p->nfuncs ? p->nfuncs : 1) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	for (size_t i = 0; i < p->nfuncs; i++)
-		v[i] = (struct keyed){ measure(&p->funcs[i]->pub, key), &p->funcs[i]->pub };
-	qsort(v, p->nfuncs, sizeof(*v), cmp_keyed);
-	for (size_t i = 0; i < p->nfuncs; i++)
+	for (size_t i = 0; i < p->nfuncs; i++) {
+		const struct ppv_func_stats *f = &p->funcs[i]->pub;
+
+		/* seen only in an unmatched exit, or only outside -F: nothing to rank */
+		if (f->calls || f->errors || f->io_ops)
+			v[n++] = (struct keyed){ measure(f, key), f };
+	}
+	qsort(v, n, sizeof(*v), cmp_keyed);
+	for (size_t i = 0; i < n; i++)
 		out[i] = v[i].f;
 	free(v);
-	return (int)p->nfuncs;
+	return (int)n;
 }
 
 PPV_API const char *ppv_io_kind_name(unsigned int kind)

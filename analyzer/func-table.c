@@ -344,7 +344,9 @@ static int64_t symbolize(struct ppv_func_table *ft, uint32_t pid, uint64_t addr)
 	} else {
 		name = ppv_trace_format_symbol(ft->trace, pid, addr, buf, sizeof(buf));
 	}
-	id = intern(ft, PPV_FRAME_FUNCTION, name, s.name ? s.module : NULL, &s);
+	/* an address without a symbol keeps its module in the key: two modules
+	 * with one basename must not merge at equal offsets */
+	id = intern(ft, PPV_FRAME_FUNCTION, name, s.module, &s);
 	free(dem);
 	return id;
 }

@@ -73,7 +73,8 @@ PPV_API uint64_t ppv_hist_count(const struct ppv_hist *h);
  * symbol name, so a forked child's calls add to its parent's).
  * @id:       index of this record: ppv_profile_func(p, id) returns it.
  * @name:     demangled symbol name, scope name, or "module+0xoff".
- * @module:   path of the module, NULL for scopes and unknown addresses.
+ * @module:   path of the module, NULL for scopes and addresses outside
+ *            every known module.
  * @source:   "file:line" of the function's definition, NULL if unknown.
  * @calls:    calls that entered (and completed or were closed at the end).
  * @total_ns: inclusive time; a recursive call inside another call of the
@@ -283,8 +284,10 @@ enum ppv_sort_key {
 PPV_API int ppv_sort_key_parse(const char *s, enum ppv_sort_key *out);
 
 /**
- * ppv_profile_sorted() - the functions ordered by @key, largest first (ties
- * by name), into @out, which has room for ppv_profile_func_count(@p).
+ * ppv_profile_sorted() - the functions that ran (calls, errors or I/O)
+ * ordered by @key, largest first (ties by name), into @out, which has room
+ * for ppv_profile_func_count(@p). A function known only from an exit with
+ * no enter, or only from outside the -F selection, is left out.
  * Return: the number written, or -ENOTSUP for a key whose data the trace
  * does not have (PPV_SORT_MEMORY before memory recording exists).
  */
