@@ -7,7 +7,7 @@ set -euo pipefail
 PKGS=(
 	build-essential pkg-config meson ninja-build
 	libzstd-dev libelf-dev libdw-dev
-	libcriterion-dev
+	libcriterion-dev libjansson-dev python3-jsonschema
 	procps
 )
 

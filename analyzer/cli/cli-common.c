@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,4 +78,169 @@ long long ppv_cli_number(const char *s)
 	if (errno || end == s || *end || v < 0)
 		return -1;
 	return v;
+}
+
+int ppv_cli_parse_duration(const char *s, uint64_t *ns)
+{
+	static const struct {
+		const char *unit;
+		double scale;
+	} units[] = { { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 },
+		      { "", 1 } };
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].unit) == 0) {
+			double r = v * units[i].scale;
+
+			if (r >= 1.8e19)
+				return -1;
+			*ns = (uint64_t)(r + 0.5);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int parse_time_range(const char *arg, struct ppv_analyze_opts *o)
+{
+	const char *comma = strchr(arg, ',');
+	char start[64];
+	size_t n;
+
+	if (!comma || (size_t)(comma - arg) >= sizeof(start))
+		return -1;
+	n = (size_t)(comma - arg);
+	memcpy(start, arg, n);
+	start[n] = '\0';
+	o->time_start = 0;
+	o->time_end = 0;
+	if (n && ppv_cli_parse_duration(start, &o->time_start))
+		return -1;
+	if (comma[1] && ppv_cli_parse_duration(comma + 1, &o->time_end))
+		return -1;
+	if (o->time_end && o->time_end <= o->time_start)
+		return -1;
+	return 0;
+}
+
+static int parse_id(const char *arg, uint32_t *out)
+{
+	long long v = ppv_cli_number(arg);
+
+	if (v <= 0 || v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int ppv_cli_common_option(const struct ppv_cli_cmd *cmd, int opt, const char *arg,
+			  struct ppv_analyze_opts *o)
+{
+	switch (opt) {
+	case 0x100:
+		if (parse_id(arg, &o->pid))
+			return ppv_cli_usage(cmd, "--pid takes a process id, not '%s'", arg), -1;
+		return 1;
+	case 0x101:
+		if (parse_id(arg, &o->tid))
+			return ppv_cli_usage(cmd, "--thread takes a thread id, not '%s'", arg), -1;
+		return 1;
+	case 'F':
+		o->function = arg;
+		return 1;
+	case 'N':
+		o->exclude = arg;
+		return 1;
+	case 0x102:
+		if (parse_time_range(arg, o))
+			return ppv_cli_usage(cmd, "--time-range takes START,END durations "
+					     "(e.g. 1s,2.5s or ,300ms), not '%s'", arg), -1;
+		return 1;
+	}
+	return 0;
+}
+
+int ppv_cli_analyze(const char *path, const struct ppv_analyze_opts *o, struct ppv_trace **t,
+		    struct ppv_profile **p)
+{
+	int rc;
+
+	*p = NULL;
+	*t = ppv_cli_open(path);
+	if (!*t)
+		return PPV_EXIT_TRACE;
+	rc = ppv_profile_build(*t, o, p);
+	ppv_cli_warnings(*t);
+	if (rc < 0) {
+		if (rc == -ENOMEM)
+			fprintf(stderr, "ppv-analyze: error: out of memory\n");
+		else
+			fprintf(stderr, "ppv-analyze: error: %s\n", ppv_trace_last_error(*t));
+		ppv_trace_close(*t);
+		*t = NULL;
+		return PPV_EXIT_TRACE;
+	}
+	return PPV_EXIT_OK;
+}
+
+void ppv_cli_analyze_end(struct ppv_trace *t, struct ppv_profile *p)
+{
+	ppv_profile_free(p);
+	ppv_trace_close(t);
+}
+
+int ppv_cli_render_status(const struct ppv_cli_cmd *cmd, int rc)
+{
+	switch (rc) {
+	case 0:
+		return PPV_EXIT_OK;
+	case -ENOTSUP:
+		fprintf(stderr, "ppv-analyze %s: error: this trace has no data for that "
+				"(memory allocations are not recorded yet)\n", cmd->name);
+		return PPV_EXIT_TRACE;
+	case -ENOENT:
+		fprintf(stderr, "ppv-analyze %s: error: no such function in this trace\n",
+			cmd->name);
+		return PPV_EXIT_TRACE;
+	case -EINVAL:
+		return ppv_cli_usage(cmd, "invalid options");
+	default:
+		fprintf(stderr, "ppv-analyze %s: error: cannot write the report: %s\n", cmd->name,
+			strerror(-rc));
+		return PPV_EXIT_TRACE;
+	}
+}
+
+const char *ppv_cli_trace_arg(const struct ppv_cli_cmd *cmd, int argc, char **argv)
+{
+	if (optind != argc - 1) {
+		ppv_cli_usage(cmd, optind >= argc ? "missing TRACE" : "too many operands");
+		return NULL;
+	}
+	return argv[optind];
+}
+
+int ppv_cli_report(const struct ppv_cli_cmd *cmd, int argc, char **argv,
+		   const struct ppv_analyze_opts *ao, const struct ppv_render_opts *ro,
+		   ppv_cli_render_fn render)
+{
+	const char *path = ppv_cli_trace_arg(cmd, argc, argv);
+	struct ppv_profile *p;
+	struct ppv_trace *t;
+	int rc;
+
+	if (!path)
+		return PPV_EXIT_USAGE;
+	rc = ppv_cli_analyze(path, ao, &t, &p);
+	if (rc != PPV_EXIT_OK)
+		return rc;
+	rc = ppv_cli_render_status(cmd, render(p, ro, stdout));
+	ppv_cli_analyze_end(t, p);
+	return rc;
 }

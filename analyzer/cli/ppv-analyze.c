@@ -12,6 +12,13 @@
 #include "cli-common.h"
 
 static const struct ppv_cli_cmd *const commands[] = {
+	&ppv_cmd_summary,
+	&ppv_cmd_hotspots,
+	&ppv_cmd_chart,
+	&ppv_cmd_tree,
+	&ppv_cmd_callgraph,
+	&ppv_cmd_io,
+	&ppv_cmd_json,
 	&ppv_cmd_info,
 	&ppv_cmd_dump,
 };
