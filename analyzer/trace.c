@@ -163,7 +163,8 @@ static int list_dir(const char *dir, char ***out, size_t *n)
 		(*n)++;
 	}
 	closedir(d);
-	qsort(v, *n, sizeof(*v), cmp_names);
+	if (*n) /* an empty directory leaves v NULL */
+		qsort(v, *n, sizeof(*v), cmp_names);
 	*out = v;
 	return 0;
 }

@@ -117,7 +117,8 @@ static int write_table(int fd, uint32_t seq, const struct ppv_symtab *t)
 		return -ENOMEM;
 	p = buf;
 	*p++ = (uint8_t)bid;
-	memcpy(p, t->build_id, bid);
+	if (bid) /* a module without a build-id may have none at all */
+		memcpy(p, t->build_id, bid);
 	p = put_str(p + bid, t->path);
 	p = ppv_varint_put(p, t->count);
 	for (size_t i = 0; i < t->count; i++) {
