@@ -40,6 +40,7 @@ struct thr {
 	size_t depth, cap;
 	struct ppv_cct *cur;   /* node of the innermost counted frame, or the root */
 	uint32_t focus;        /* frames on the stack that match -F */
+	uint32_t shown;        /* counted frames on the stack */
 	uint32_t *active;      /* calls of each function on the stack (recursion) */
 	size_t nactive;
 };
@@ -188,6 +189,19 @@ static int ensure_active(struct thr *t, uint32_t func)
 	return 0;
 }
 
+/* Hand a shown frame's enter or exit to opts->on_frame. */
+static int report(struct pass *ps, const struct thr *t, const struct ppv_func *f, int exit,
+		  uint64_t ts, const struct frame *fr, uint64_t self, int unfinished)
+{
+	struct ppv_frame_record r = {
+		.exit = exit, .pid = t->st.pid, .tid = t->st.tid, .func = f->pub.id,
+		.name = f->pub.name, .module = f->pub.module, .depth = t->shown - 1, .ts = ts,
+		.start_ns = fr->start, .self_ns = self, .unfinished = unfinished,
+	};
+
+	return ps->o.on_frame(&r, ps->o.cb_arg);
+}
+
 static int push(struct pass *ps, struct thr *t, uint32_t func, uint64_t ts)
 {
 	struct ppv_func *f = ppv_func_table_get(ps->ft, func);
@@ -212,23 +226,25 @@ static int push(struct pass *ps, struct thr *t, uint32_t func, uint64_t ts)
 	t->focus += f->focus;
 	fr->counted = !f->excluded && (!ps->o.function || t->focus);
 	fr->node = NULL;
-	if (fr->counted) {
-		fr->node = ppv_cct_child(ps->p, t->cur, func);
-		if (!fr->node)
-			return -ENOMEM;
-		t->cur = fr->node;
-		t->active[func]++;
-	}
-	return 0;
+	if (!fr->counted)
+		return 0;
+	fr->node = ppv_cct_child(ps->p, t->cur, func);
+	if (!fr->node)
+		return -ENOMEM;
+	t->cur = fr->node;
+	t->active[func]++;
+	t->shown++;
+	return ps->o.on_frame ? report(ps, t, f, 0, ts, fr, 0, 0) : 0;
 }
 
-/* Close the top frame at @ts. */
-static int pop(struct pass *ps, struct thr *t, uint64_t ts)
+/* Close the top frame at @ts; @unfinished if it never returned. */
+static int pop(struct pass *ps, struct thr *t, uint64_t ts, int unfinished)
 {
 	struct frame *fr = &t->stack[--t->depth];
 	struct ppv_func *f = ppv_func_table_get(ps->ft, fr->func);
 	uint64_t dur = ts > fr->start ? ts - fr->start : 0;
 	uint64_t self = dur > fr->child_ns ? dur - fr->child_ns : 0;
+	int rc;
 
 	t->focus -= f->focus;
 	t->cur = fr->outer;
@@ -250,7 +266,15 @@ static int pop(struct pass *ps, struct thr *t, uint64_t ts)
 		t->st.total_ns += dur;
 		ps->p->sum.total_ns += dur;
 	}
-	return ppv_hist_add(&f->hist, dur);
+	if (ppv_hist_add(&f->hist, dur))
+		return -ENOMEM;
+	if (!ps->o.on_frame) {
+		t->shown--;
+		return 0;
+	}
+	rc = report(ps, t, f, 1, ts, fr, self, unfinished);
+	t->shown--;
+	return rc;
 }
 
 static int on_arrive(struct pass *ps, struct thr *t, int64_t func, uint64_t ts)
@@ -275,11 +299,11 @@ static int on_leave(struct pass *ps, struct thr *t, int64_t func, uint64_t ts)
 	}
 	while (t->depth > k) {
 		ps->p->sum.repaired_frames++;
-		rc = pop(ps, t, ts);
+		rc = pop(ps, t, ts, 0);
 		if (rc)
 			return rc;
 	}
-	return pop(ps, t, ts);
+	return pop(ps, t, ts, 0);
 }
 
 /* The innermost counted frame's function, or NULL (outside -F, or none). */
@@ -377,7 +401,7 @@ static int close_thread(struct pass *ps, struct thr *t, uint64_t ts)
 			ppv_func_table_get(ps->ft, fr->func)->pub.unfinished++;
 			ps->p->sum.unfinished_calls++;
 		}
-		rc = pop(ps, t, ts);
+		rc = pop(ps, t, ts, 1);
 		if (rc)
 			return rc;
 	}
@@ -415,6 +439,12 @@ static int on_event(struct pass *ps, const struct ppv_event *ev)
 	if (!t->st.start_ns)
 		t->st.start_ns = ev->ts;
 	t->st.end_ns = ev->ts;
+	if (ps->o.on_event) {
+		int rc = ps->o.on_event(ev, ps->o.cb_arg);
+
+		if (rc)
+			return rc;
+	}
 	switch (ev->type) {
 	case PPV_EVENT_ENTER:
 		return on_arrive(ps, t, ppv_func_table_addr(ps->ft, ev->pid, ev->func.addr), ev->ts);

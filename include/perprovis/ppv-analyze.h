@@ -26,6 +26,38 @@ extern "C" {
 #endif
 
 /**
+ * struct ppv_frame_record - one frame entered or left, handed to
+ * ppv_analyze_opts.on_frame during the pass, in time order per thread (and
+ * in merged time order overall). Only shown frames are reported (see -F, -N).
+ * @exit:      0 when the frame is entered, 1 when it is left.
+ * @func:      the function's id in the profile being built.
+ * @name, @module: the function's; valid while the profile lives.
+ * @depth:     shown frames below this one on its thread (0: outermost).
+ * @ts:        when it was entered or left.
+ * @start_ns:  on exit, when the call began.
+ * @self_ns:   on exit, its self time.
+ * @unfinished: on exit, 1 if the call never returned: it is closed at the
+ *             end of the trace, of its thread, or of the time range.
+ */
+struct ppv_frame_record {
+	int exit;
+	uint32_t pid;
+	uint32_t tid;
+	uint32_t func;
+	const char *name;
+	const char *module;
+	uint32_t depth;
+	uint64_t ts;
+	uint64_t start_ns;
+	uint64_t self_ns;
+	int unfinished;
+};
+
+/* Return 0 to go on; a negative errno stops the pass with that error. */
+typedef int (*ppv_frame_fn)(const struct ppv_frame_record *r, void *arg);
+typedef int (*ppv_event_fn)(const struct ppv_event *ev, void *arg);
+
+/**
  * struct ppv_analyze_opts - what part of the trace to analyze.
  * @sz:         sizeof(struct ppv_analyze_opts); NULL opts means defaults.
  * @pid:        only this process (0: all).
@@ -39,6 +71,13 @@ extern "C" {
  *              (a frame open then is closed as if its enter was not seen).
  * @time_end:   ns from the trace's start, 0 for none: events after it are
  *              ignored and frames still open are closed at it.
+ * @on_frame:   if set, called for every shown frame entered and left, as
+ *              the pass goes (timelines, flame charts: renderers that need
+ *              each call without the profile keeping them).
+ * @on_event:   if set, called for every selected event of a thread (I/O,
+ *              errors, thread start and exit included) before the pass
+ *              applies it.
+ * @cb_arg:     handed to both callbacks.
  */
 struct ppv_analyze_opts {
 	size_t sz;
@@ -48,6 +87,9 @@ struct ppv_analyze_opts {
 	const char *exclude;
 	uint64_t time_start;
 	uint64_t time_end;
+	ppv_frame_fn on_frame;
+	ppv_event_fn on_event;
+	void *cb_arg;
 };
 
 enum ppv_frame_kind {

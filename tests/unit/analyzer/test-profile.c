@@ -389,3 +389,46 @@ Test(histogram, small_values_are_exact)
 	cr_assert_eq(ppv_hist_percentile(NULL, 0.5), 0);
 	ppv_hist_release(&h);
 }
+
+struct seen {
+	char log[512];
+	size_t len;
+	int events;
+};
+
+static int log_frame(const struct ppv_frame_record *r, void *arg)
+{
+	struct seen *s = arg;
+
+	s->len += (size_t)snprintf(s->log + s->len, sizeof(s->log) - s->len, "%c%s@%u:%llu%s ",
+				   r->exit ? '<' : '>', r->name, r->depth,
+				   (unsigned long long)(r->exit ? r->ts - r->start_ns : r->ts),
+				   r->unfinished ? "!" : "");
+	return 0;
+}
+
+static int count_event(const struct ppv_event *ev, void *arg)
+{
+	((struct seen *)arg)->events++;
+	return 0;
+}
+
+Test(profile, callbacks_see_every_shown_frame_in_order)
+{
+	static const struct step open_end[] = {
+		S('>', 1000, "main"), S('>', 1100, "a"), S('<', 1200, "a"),
+		S('>', 1300, "hidden"), S('>', 1350, "b"), S('<', 1400, "b"), S('<', 1450, "hidden"),
+		S('>', 1500, "never_returns"), S('e', 1600, NULL),
+	};
+	struct seen s = { .len = 0 };
+	struct ppv_analyze_opts o = { .sz = sizeof(o), .exclude = "hidden", .on_frame = log_frame,
+				      .on_event = count_event, .cb_arg = &s };
+	struct built b;
+
+	write_trace(10, open_end, sizeof(open_end) / sizeof(open_end[0]));
+	b = build(&o);
+	cr_assert_str_eq(s.log, ">main@0:1000 >a@1:1100 <a@1:100 >b@1:1350 <b@1:50 "
+				">never_returns@1:1500 <never_returns@1:100! <main@0:600! ");
+	cr_assert_eq(s.events, 9);
+	done(b);
+}
