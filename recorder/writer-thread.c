@@ -207,18 +207,25 @@ static void drain(struct ppv_tbuf *b)
 	uint64_t tail = atomic_load_explicit(&b->tail, memory_order_relaxed);
 	uint64_t head = atomic_load_explicit(&b->head, memory_order_acquire);
 	uint64_t lost, step = tail + PPV_DRAIN_STEP;
+	/* Read once: they share a cache line with the producer's in_hook,
+	 * which it writes twice per event; re-reading them per slot (the call
+	 * below stops the compiler from keeping them in registers) bounced
+	 * that line between the two cores on every event. */
+	const struct ppv_slot *const slots = b->slots;
+	const uint64_t mask = b->mask;
+	const uint32_t tid = b->tid;
 	struct ppv_event ev;
 
 	if (!b->announced)
-		announce(b, head > tail ? b->slots[tail & b->mask].ticks : ppv_clock_ticks());
+		announce(b, head > tail ? slots[tail & mask].ticks : ppv_clock_ticks());
 	while (tail < head) {
-		const struct ppv_slot *s = &b->slots[tail & b->mask];
+		const struct ppv_slot *s = &slots[tail & mask];
 		unsigned int kind = (unsigned int)(s->word >> PPV_REC_SHIFT);
 
 		if (ppv_likely(kind == PPV_REC_ENTER || kind == PPV_REC_EXIT)) {
 			if (!wr.error)
 				note_error(ppv_native_writer_append_call(
-					wr.w, b->tid, s->ticks, s->word & PPV_REC_PAYLOAD_MASK,
+					wr.w, tid, s->ticks, s->word & PPV_REC_PAYLOAD_MASK,
 					kind == PPV_REC_EXIT));
 			tail++;
 		} else {
