@@ -210,6 +210,11 @@ int ppv_session_open(void)
 	ev.clock.ns = cal.ns;
 	ev.clock.mult = mult;
 	err = ppv_native_writer_append(w, &ev);
+	/* Forget modules before the writer thread exists: its first cycle may
+	 * scan before we do, and a reset after that announced every module
+	 * twice. Both scans run under the writer lock; the second finds
+	 * nothing new. */
+	ppv_modules_reset();
 	if (!err)
 		err = ppv_writer_open(w, fd, cal, mult);
 	if (err) {
@@ -218,7 +223,6 @@ int ppv_session_open(void)
 	}
 	ppv_ring_init_key();
 	ppv_writer_lock();
-	ppv_modules_reset();
 	ppv_modules_scan(0);
 	ppv_registry_restart();
 	ppv_writer_unlock();
