@@ -162,7 +162,7 @@ static size_t read_build_id(Elf *elf, uint8_t *buf, size_t cap)
 
 int ppv_elf_build_id(const char *path, uint8_t *buf, size_t cap, size_t *len)
 {
-	Elf *elf;
+	Elf *elf = NULL;
 	int fd, err = open_elf(path, &fd, &elf);
 
 	*len = 0;
@@ -180,7 +180,7 @@ int ppv_elf_symtab_load(const char *path, struct ppv_symtab *out)
 	uint8_t bid[64];
 	size_t n = 0, blen;
 	Elf_Scn *scn;
-	Elf *elf;
+	Elf *elf = NULL;
 	int fd, err;
 
 	memset(out, 0, sizeof(*out));

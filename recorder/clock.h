@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * clock.h - the recorder's raw clock: the TSC where it is invariant, else
- * CLOCK_MONOTONIC through the vDSO. bench/run-record.sh measured the TSC
+ * CLOCK_MONOTONIC through the vDSO. bench/record-overhead.sh measured the TSC
  * read at a fraction of clock_gettime()'s cost on our reference VM
  * (docs/performance.md), which is why it is preferred when it is safe.
  */

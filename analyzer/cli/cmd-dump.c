@@ -109,7 +109,7 @@ static int dump(struct ppv_trace *t, const struct dump_opts *o)
 	struct depth *depths = NULL;
 	size_t ndepths = 0;
 	struct ppv_event ev;
-	int rc;
+	int rc = 0;
 
 	while ((o->max < 0 || shown < (uint64_t)o->max) && (rc = ppv_trace_next(t, &ev)) > 0) {
 		int *d = depth_of(&depths, &ndepths, ev.pid, ev.tid), depth;
