@@ -12,7 +12,7 @@
 #define PPV_MAGIC "\x89PPV\r\n\x1a\n"
 #define PPV_MAGIC_LEN 8
 #define PPV_MAJOR 1
-#define PPV_MINOR 0
+#define PPV_MINOR 1
 #define PPV_HEADER_SIZE 64
 
 /* File header offsets. */
@@ -45,6 +45,7 @@ enum ppv_chunk_type {
 	PPV_CHUNK_EVENTS = 2,
 	PPV_CHUNK_SYMTAB = 3,
 	PPV_CHUNK_END = 4,
+	PPV_CHUNK_MODULES = 5, /* format 1.1: module index before END */
 };
 
 /* EVENTS record tags. 0x00-0x3f: fixed layouts; 0x40-0xff: tag, varint

@@ -21,6 +21,7 @@
 #include "crc32c.h"
 #include "native-format.h"
 #include "native-reader.h"
+#include "module-index.h"
 #include "native-writer.h"
 #include "varint.h"
 
@@ -71,6 +72,8 @@ struct ppv_native_writer {
 	uint8_t *info;
 	size_t info_len;
 	int info_dirty;
+
+	struct ppv_module_index modules; /* written as MODULES before END */
 };
 
 static int write_all(struct ppv_native_writer *w, const void *buf, size_t len)
@@ -175,7 +178,8 @@ static int alloc_buffers(struct ppv_native_writer *w, size_t max_strings)
 	w->arena_cap = max_strings * STRING_ARENA_PER_ENTRY;
 	w->arena = malloc(w->arena_cap);
 	w->info = malloc(INFO_MAX);
-	if (!w->raw || !w->comp || !w->zws || !w->strs || !w->arena || !w->info)
+	if (!w->raw || !w->comp || !w->zws || !w->strs || !w->arena || !w->info ||
+	    ppv_module_index_init(&w->modules))
 		return -ENOMEM;
 	w->cctx = ZSTD_initStaticCCtx(w->zws, ws);
 	return w->cctx ? 0 : -ENOMEM;
@@ -189,6 +193,7 @@ static void writer_free(struct ppv_native_writer *w)
 	free(w->strs);
 	free(w->arena);
 	free(w->info);
+	ppv_module_index_release(&w->modules);
 	free(w);
 }
 
@@ -496,6 +501,7 @@ static int append_module(struct ppv_native_writer *w, const struct ppv_event *ev
 		end_body(w, p);
 		return 0;
 	}
+	ppv_module_index_add(&w->modules, ev);
 	p = begin_body(w, PPV_TAG_MODULE_LOAD);
 	p = ppv_varint_put(p, dt);
 	p = put_u64(p, ev->module.base);
@@ -575,12 +581,17 @@ int ppv_native_writer_flush(struct ppv_native_writer *w, uint64_t watermark)
 
 int ppv_native_writer_close(struct ppv_native_writer *w)
 {
+	const uint8_t *index;
 	uint8_t end[24];
+	size_t len;
 	int err;
 
 	if (!w)
 		return 0;
 	err = chunk_end(w);
+	index = ppv_module_index_payload(&w->modules, &len);
+	if (!err && index)
+		err = write_chunk(w, PPV_CHUNK_MODULES, index, len, 0);
 	ppv_le64_store(end, w->events);
 	ppv_le64_store(end + 8, w->lost);
 	ppv_le64_store(end + 16, w->chunks);

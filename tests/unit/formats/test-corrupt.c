@@ -85,7 +85,7 @@ Test(native_reader_errors, rejects_a_future_major_version)
 	th_spit(path, buf, len);
 	free(buf);
 	cr_assert_eq(open_rc(), -ENOTSUP);
-	cr_assert(strstr(ppv_native_reader_open_error(), "version 2.0"), "%s",
+	cr_assert(strstr(ppv_native_reader_open_error(), "format version 2."), "%s",
 		  ppv_native_reader_open_error());
 }
 

@@ -1,12 +1,14 @@
 /* test-roundtrip.c - every event kind written by the native writer reads
  * back with every field intact; clocks, strings, threads and chunks. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
+#include "module-index.h"
 
 static char *path;
 
@@ -322,5 +324,45 @@ Test(native_roundtrip, defines_a_repeated_string_once)
 	cr_assert_eq(ppv_native_writer_close(w), 0);
 	buf = th_slurp(path, &len);
 	cr_assert_lt(len, 1000, "1000 scopes of one name take %zu bytes", len);
+	free(buf);
+}
+
+static void collect_module(const struct ppv_module_ref *m, void *arg)
+{
+	char *log = arg;
+
+	snprintf(log + strlen(log), 256 - strlen(log), "%s:%u;", m->path, m->build_id_len);
+}
+
+/* A normally closed file carries its module index and totals; a file cut
+ * before END (a killed process) has none, and readers must decode events. */
+Test(native_roundtrip, a_closed_file_indexes_its_modules)
+{
+	static const uint8_t id4[4] = { 1, 2, 3, 4 };
+	struct ppv_native_writer *w = th_writer(path, 0);
+	struct ppv_event m = { .type = PPV_EVENT_MODULE_LOAD, .ts = 5,
+			       .module = { 0x1000, 0x100, 0, "/bin/one", id4, 4 } };
+	struct ppv_event e = { .type = PPV_EVENT_ENTER, .tid = 1, .ts = 10, .func = { 0x1010 } };
+	struct ppv_file_totals tot;
+	char log[256] = "";
+	uint8_t *buf;
+	size_t len;
+
+	cr_assert_eq(ppv_native_writer_append(w, &m), 0);
+	m.module.path = "/lib/two.so";
+	m.module.build_id_len = 0;
+	cr_assert_eq(ppv_native_writer_append(w, &m), 0);
+	cr_assert_eq(ppv_native_writer_append(w, &e), 0);
+	cr_assert_eq(ppv_native_writer_close(w), 0);
+	cr_assert_eq(ppv_module_index_read(path, collect_module, log, &tot), 0);
+	cr_assert_str_eq(log, "/bin/one:4;/lib/two.so:0;");
+	cr_assert_eq(tot.events, 3);
+	cr_assert_eq(tot.lost, 0);
+	cr_assert_eq(th_count(path, NULL, NULL), 3); /* the reader skips the index */
+
+	buf = th_slurp(path, &len);
+	th_spit(path, buf, len - 24 - 24); /* cut END and its header */
+	log[0] = '\0';
+	cr_assert_eq(ppv_module_index_read(path, collect_module, log, &tot), -ENOENT);
 	free(buf);
 }
