@@ -14,6 +14,7 @@
 
 #include "native-writer.h"
 #include "profile-internal.h"
+#include "symbols-file.h"
 
 static char dir[64];
 
@@ -430,5 +431,52 @@ Test(profile, callbacks_see_every_shown_frame_in_order)
 	cr_assert_str_eq(s.log, ">main@0:1000 >a@1:1100 <a@1:100 >b@1:1350 <b@1:50 "
 				">never_returns@1:1500 <never_returns@1:100! <main@0:600! ");
 	cr_assert_eq(s.events, 9);
+	done(b);
+}
+
+/* C++ symbols are demangled; an address outside every symbol keeps its
+ * module and offset; functions of one module merge by name. */
+Test(profile, names_are_demangled_and_unknown_addresses_keep_their_module)
+{
+	static const uint8_t id[4] = { 9, 9, 9, 9 };
+	struct ppv_sym syms[] = { { 0x1000, 0x100, "_ZN3ppv4demo5parseERKSs" } };
+	struct ppv_symtab tab = { "/opt/app/cxx", id, 4, 1, syms };
+	struct ppv_writer_opts o = { .sz = sizeof(o), .pid = 20, .ppid = 1, .start_ns = 1000,
+				     .clock_source = PPV_CLOCK_MONOTONIC };
+	struct ppv_event e = { .type = PPV_EVENT_MODULE_LOAD, .ts = 1000,
+			       .module = { 0x400000, 0x10000, 0x400000, "/opt/app/cxx", id, 4 } };
+	struct ppv_native_writer *w;
+	char path[128];
+	struct built b;
+	const struct ppv_func_stats *f;
+
+	snprintf(path, sizeof(path), "%s/20.ppv", dir);
+	o.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert_eq(ppv_native_writer_open(&o, &w), 0);
+	cr_assert_eq(ppv_native_writer_append(w, &e), 0);
+	e = (struct ppv_event){ .type = PPV_EVENT_ENTER, .tid = 20, .ts = 1100, .func = { 0x401010 } };
+	cr_assert_eq(ppv_native_writer_append(w, &e), 0);
+	e.func.addr = 0x402000; /* no symbol there */
+	e.ts = 1200;
+	cr_assert_eq(ppv_native_writer_append(w, &e), 0);
+	e.type = PPV_EVENT_EXIT;
+	e.ts = 1300;
+	cr_assert_eq(ppv_native_writer_append(w, &e), 0);
+	e.func.addr = 0x401010;
+	e.ts = 1400;
+	cr_assert_eq(ppv_native_writer_append(w, &e), 0);
+	cr_assert_eq(ppv_native_writer_close(w), 0);
+	snprintf(path, sizeof(path), "%s/symbols.ppvsym", dir);
+	cr_assert_eq(ppv_symbols_file_write(path, &tab, 1), 0);
+
+	b = build(NULL);
+	f = func(&b, "ppv::demo::parse(std::string const&)");
+	cr_assert_not_null(f);
+	cr_assert_str_eq(f->module, "/opt/app/cxx");
+	cr_assert_eq(f->total_ns, 300);
+	f = func(&b, "cxx+0x2000");
+	cr_assert_not_null(f);
+	cr_assert_str_eq(f->module, "/opt/app/cxx");
+	cr_assert_eq(f->calls, 1);
 	done(b);
 }
