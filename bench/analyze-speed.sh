@@ -6,7 +6,8 @@
 # `ppv-analyze info` (reading and merging only) as the baseline, and
 # `uftrace report` / `uftrace graph` on the same binaries when uftrace is
 # installed. Each command runs REPS times (default 3); the best time is
-# kept. Run by hand, never in the test suite.
+# kept. FIB_N (32) and LUA_N (7: about 140 M events) size the workloads.
+# Run by hand, never in the test suite.
 #
 # usage: bench/analyze-speed.sh [BUILD_DIR]   (default build-bench, release)
 set -euo pipefail
@@ -28,13 +29,14 @@ trap 'rm -rf "$work"' EXIT
 cc -O2 -g -finstrument-functions -o "$work/fib" "$here/fib.c"
 workloads=("fib:$work/fib $fib_n")
 lua=$here/lua/lua-instrumented
-[ -x "$lua" ] && workloads+=("lua:$lua $here/workloads/bench.lua")
+[ -x "$lua" ] && workloads+=("lua:$lua $here/workloads/bench.lua ${LUA_N:-7}")
 
 # best_of CMD...: prints "seconds maxrss_kib" of the fastest of $reps runs
 best_of() {
 	local best="" t
 	for _ in $(seq "$reps"); do
-		t=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+		/usr/bin/time -o "$work/time" -f "%e %M" "$@" >/dev/null 2>&1 || true
+		t=$(tail -1 "$work/time")
 		if [ -z "$best" ] || awk -v a="${t% *}" -v b="${best% *}" 'BEGIN {exit !(a < b)}'; then
 			best=$t
 		fi
