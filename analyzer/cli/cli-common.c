@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,5 +243,33 @@ int ppv_cli_report(const struct ppv_cli_cmd *cmd, int argc, char **argv,
 		return rc;
 	rc = ppv_cli_render_status(cmd, render(p, ro, stdout));
 	ppv_cli_analyze_end(t, p);
+	return rc;
+}
+
+FILE *ppv_cli_out_open(const struct ppv_cli_cmd *cmd, const char *file)
+{
+	FILE *f;
+
+	if (!file || strcmp(file, "-") == 0)
+		return stdout;
+	f = fopen(file, "w");
+	if (!f)
+		fprintf(stderr, "ppv-analyze %s: error: cannot create '%s': %s\n", cmd->name, file,
+			strerror(errno));
+	return f;
+}
+
+int ppv_cli_out_close(FILE *out, const char *file, int rc)
+{
+	struct stat st;
+	int regular;
+
+	if (out == stdout)
+		return fflush(out) != 0 && rc == 0 ? -EIO : rc;
+	regular = fstat(fileno(out), &st) == 0 && S_ISREG(st.st_mode);
+	if (fclose(out) != 0 && rc == 0)
+		rc = -EIO;
+	if (rc < 0 && regular)
+		unlink(file);
 	return rc;
 }

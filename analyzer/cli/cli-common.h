@@ -36,6 +36,11 @@ extern const struct ppv_cli_cmd ppv_cmd_tree;
 extern const struct ppv_cli_cmd ppv_cmd_callgraph;
 extern const struct ppv_cli_cmd ppv_cmd_io;
 extern const struct ppv_cli_cmd ppv_cmd_json;
+extern const struct ppv_cli_cmd ppv_cmd_flame;
+extern const struct ppv_cli_cmd ppv_cmd_timeline;
+extern const struct ppv_cli_cmd ppv_cmd_callgrind;
+extern const struct ppv_cli_cmd ppv_cmd_diff;
+extern const struct ppv_cli_cmd ppv_cmd_report;
 
 /* Open @path or print "ppv-analyze: error: ..." and return NULL. */
 struct ppv_trace *ppv_cli_open(const char *path);
@@ -115,6 +120,16 @@ typedef int (*ppv_cli_render_fn)(const struct ppv_profile *p, const struct ppv_r
 int ppv_cli_report(const struct ppv_cli_cmd *cmd, int argc, char **argv,
 		   const struct ppv_analyze_opts *ao, const struct ppv_render_opts *ro,
 		   ppv_cli_render_fn render);
+
+/*
+ * ppv_cli_out_open() - where a report goes: stdout for NULL or "-", else
+ * @file created or truncated; NULL after printing why it cannot be.
+ * ppv_cli_out_close() - close it (not stdout) and, when @rc (a renderer's
+ * result) or the close failed, remove @file: only a regular file, never a
+ * device such as /dev/full. Return: @rc, or -EIO if only the close failed.
+ */
+FILE *ppv_cli_out_open(const struct ppv_cli_cmd *cmd, const char *file);
+int ppv_cli_out_close(FILE *out, const char *file, int rc);
 
 /* The single TRACE operand after the options, or usage error (NULL). */
 const char *ppv_cli_trace_arg(const struct ppv_cli_cmd *cmd, int argc, char **argv);

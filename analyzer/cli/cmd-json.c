@@ -86,21 +86,12 @@ static int parse_args(int argc, char **argv, struct ppv_analyze_opts *ao,
 static int write_report(const struct ppv_profile *p, const struct ppv_render_opts *ro,
 			const char *file)
 {
-	int to_stdout = !file || strcmp(file, "-") == 0;
-	FILE *out = to_stdout ? stdout : fopen(file, "w");
-	int rc;
+	FILE *out = ppv_cli_out_open(&ppv_cmd_json, file);
 
-	if (!out) {
-		fprintf(stderr, "ppv-analyze json: error: cannot create '%s': %s\n", file,
-			strerror(errno));
+	if (!out)
 		return PPV_EXIT_TRACE;
-	}
-	rc = ppv_render_json(p, ro, out);
-	if (!to_stdout && fclose(out) != 0 && rc == 0)
-		rc = -EIO;
-	if (rc < 0 && !to_stdout)
-		unlink(file);
-	return ppv_cli_render_status(&ppv_cmd_json, rc);
+	return ppv_cli_render_status(&ppv_cmd_json,
+				     ppv_cli_out_close(out, file, ppv_render_json(p, ro, out)));
 }
 
 static int run(int argc, char **argv)
