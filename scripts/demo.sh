@@ -1,6 +1,6 @@
 #!/bin/bash
 # demo.sh - install what is missing, build, record the bundled web API
-# example and print every report that exists.
+# example, print every report and write its flame graph, HTML and JSON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -18,5 +18,10 @@ for cmd in "summary" "hotspots -n 10" "chart -n 10" "tree --depth 4" "callgraph 
 	case $cmd in *webapi.ppv*) $A $cmd ;; *) $A $cmd webapi.ppv ;; esac
 done
 $A json -o webapi-report.json webapi.ppv
+$A flame --svg webapi-flame.svg webapi.ppv
+$A flame -o webapi.folded webapi.ppv
+$A report --html webapi-report.html webapi.ppv
 echo
-echo "== full JSON report written to webapi-report.json (schema: docs/report-schema.json)"
+echo "== written: webapi-flame.svg (interactive flame graph), webapi.folded (folded"
+echo "   stacks for flamegraph.pl, inferno, speedscope), webapi-report.html (the"
+echo "   whole report in one page), webapi-report.json (schema: docs/report-schema.json)"

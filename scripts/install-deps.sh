@@ -1,15 +1,18 @@
 #!/bin/bash
 # install-deps.sh - install, from Debian 12's packages, whatever PerProVis
-# needs to build, test and run its example. Non-interactive; idempotent:
-# apt-get runs only when something is missing.
+# needs to build and run its example; with --tests, also what only the
+# test suite uses (Chromium for the HTML report's browser test, the JSON
+# Schema validator). Non-interactive; idempotent: apt-get runs only when
+# something is missing.
 set -euo pipefail
 
 PKGS=(
 	build-essential pkg-config meson ninja-build
 	libzstd-dev libelf-dev libdw-dev
-	libcriterion-dev libjansson-dev python3-jsonschema
+	libcriterion-dev libjansson-dev zlib1g-dev
 	procps
 )
+[ "${1:-}" = --tests ] && PKGS+=(python3-jsonschema chromium)
 
 missing=()
 for p in "${PKGS[@]}"; do

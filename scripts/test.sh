@@ -4,7 +4,7 @@
 # build of the unit tests (-fno-sanitize-recover=all, so any report fails).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --tests
 
 meson setup build --wipe >/dev/null 2>&1 || meson setup build >/dev/null
 meson compile -C build

@@ -19,6 +19,11 @@ static const struct ppv_cli_cmd *const commands[] = {
 	&ppv_cmd_callgraph,
 	&ppv_cmd_io,
 	&ppv_cmd_json,
+	&ppv_cmd_flame,
+	&ppv_cmd_timeline,
+	&ppv_cmd_callgrind,
+	&ppv_cmd_diff,
+	&ppv_cmd_report,
 	&ppv_cmd_info,
 	&ppv_cmd_dump,
 };

@@ -20,6 +20,13 @@
 extern "C" {
 #endif
 
+enum ppv_flame_by {
+	PPV_FLAME_TIME = 0, /* self time, ns */
+	PPV_FLAME_CALLS,    /* calls */
+	PPV_FLAME_MEMORY,   /* bytes allocated (-ENOTSUP until recorded) */
+	PPV_FLAME_IO,       /* I/O bytes */
+};
+
 enum ppv_chart_by {
 	PPV_CHART_TIME = 0, /* total (inclusive) time */
 	PPV_CHART_SELF,
@@ -41,6 +48,9 @@ enum ppv_chart_by {
  * @min_percent: tree: hide nodes below this share of the run.
  * @focus:       callgraph: only the function(s) of this exact name (NULL: all).
  * @pretty:      json: indent.
+ * @flame_by:    flame graphs: the weight of a stack.
+ * @title:       SVG and HTML: the title (NULL: a default naming the command).
+ * @icicle:      SVG: roots at the top, growing down.
  */
 struct ppv_render_opts {
 	size_t sz;
@@ -53,6 +63,9 @@ struct ppv_render_opts {
 	double min_percent;
 	const char *focus;
 	int pretty;
+	enum ppv_flame_by flame_by;
+	const char *title;
+	int icicle;
 };
 
 /*
@@ -74,6 +87,88 @@ PPV_API int ppv_render_callgraph(const struct ppv_profile *p, const struct ppv_r
 PPV_API int ppv_render_io(const struct ppv_profile *p, const struct ppv_render_opts *o,
 			  FILE *out);
 PPV_API int ppv_render_json(const struct ppv_profile *p, const struct ppv_render_opts *o,
+			    FILE *out);
+
+/*
+ * Flame graphs (render-folded.c, render-svg.c). Folded stacks are one line
+ * per distinct call path, "root;child;leaf WEIGHT", the weight an integer
+ * (self ns, calls or bytes, by @o->flame_by), ';' and newlines in names
+ * replaced; flamegraph.pl, inferno and speedscope read them. The SVG is
+ * self-contained and interactive (click to zoom, search, tooltips).
+ * The _diff forms compare two profiles: folded lines carry "stack BEFORE
+ * AFTER", and the SVG is drawn from the second profile, coloured red where a
+ * stack grew and blue where it shrank.
+ */
+PPV_API int ppv_flame_by_parse(const char *s, enum ppv_flame_by *out);
+PPV_API int ppv_render_folded(const struct ppv_profile *p, const struct ppv_render_opts *o,
+			      FILE *out);
+PPV_API int ppv_render_folded_diff(const struct ppv_profile *base, const struct ppv_profile *cur,
+				   const struct ppv_render_opts *o, FILE *out);
+PPV_API int ppv_render_svg(const struct ppv_profile *p, const struct ppv_render_opts *o,
+			   FILE *out);
+PPV_API int ppv_render_svg_diff(const struct ppv_profile *base, const struct ppv_profile *cur,
+				const struct ppv_render_opts *o, FILE *out);
+
+/*
+ * Flame charts (render-flamechart.c): stacks in time order, fed during the
+ * pass by ppv_flamechart_on_frame() as ppv_analyze_opts.on_frame with the
+ * chart as cb_arg; adjacent equal stacks are merged. @svg: an SVG chart
+ * instead of folded lines in time order (for flamegraph.pl --flamechart).
+ * Ownership: the caller frees the chart with ppv_flamechart_free().
+ */
+struct ppv_flamechart;
+PPV_API int ppv_flamechart_new(const struct ppv_render_opts *o, int svg, FILE *out,
+			       struct ppv_flamechart **fc);
+PPV_API int ppv_flamechart_on_frame(const struct ppv_frame_record *r, void *fc);
+PPV_API int ppv_flamechart_finish(struct ppv_flamechart *fc, const struct ppv_profile *p);
+PPV_API void ppv_flamechart_free(struct ppv_flamechart *fc);
+
+/*
+ * Timelines (render-timeline.c, render-speedscope.c): every shown call as
+ * Chrome Trace Event JSON ("X" complete events, process and thread names,
+ * "C" counters for I/O throughput, "i" instants for errors and failed I/O)
+ * that Perfetto and chrome://tracing open, or speedscope's evented profiles
+ * (one per thread). Fed during the pass: ppv_timeline_on_frame() as
+ * on_frame and ppv_timeline_on_event() as on_event, the timeline as
+ * cb_arg; ppv_timeline_finish() writes what only the end knows.
+ * @min_dur_ns: calls shorter than this are left out (Chrome format).
+ * @gzip:       write gzip-compressed output (Perfetto opens .json.gz).
+ * Ownership: the caller frees the timeline with ppv_timeline_free().
+ */
+enum ppv_timeline_format {
+	PPV_TIMELINE_CHROME = 0,
+	PPV_TIMELINE_SPEEDSCOPE,
+};
+
+struct ppv_timeline_opts {
+	size_t sz;
+	enum ppv_timeline_format format;
+	uint64_t min_dur_ns;
+	int gzip;
+};
+
+struct ppv_timeline;
+PPV_API int ppv_timeline_new(const struct ppv_timeline_opts *o, FILE *out,
+			     struct ppv_timeline **tl);
+PPV_API int ppv_timeline_on_frame(const struct ppv_frame_record *r, void *tl);
+PPV_API int ppv_timeline_on_event(const struct ppv_event *ev, void *tl);
+PPV_API int ppv_timeline_finish(struct ppv_timeline *tl, const struct ppv_profile *p);
+PPV_API void ppv_timeline_free(struct ppv_timeline *tl);
+
+/*
+ * ppv_render_callgrind() - the profile in callgrind format for KCachegrind
+ * and callgrind_annotate: events "ns" (self, with inclusive per call edge),
+ * "ioB" and "errors", a summary: line, fl=/fn= with source lines where known.
+ */
+PPV_API int ppv_render_callgrind(const struct ppv_profile *p, const struct ppv_render_opts *o,
+				 FILE *out);
+
+/*
+ * ppv_render_html() - one self-contained HTML page (no network): summary,
+ * sortable hotspot table, bar charts, call tree, I/O tables and the
+ * embedded SVG flame graph.
+ */
+PPV_API int ppv_render_html(const struct ppv_profile *p, const struct ppv_render_opts *o,
 			    FILE *out);
 
 /** ppv_chart_by_parse() - "time", "self", "calls", "memory", "errors", "io". */
