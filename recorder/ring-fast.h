@@ -75,6 +75,10 @@ struct ppv_tbuf {
 	uint64_t lost_reported;
 	int announced;
 	size_t map_size;
+	/* The thread's name when it attached (written before it is published):
+	 * the writer's fallback when /proc no longer knows a thread that was
+	 * short-lived. */
+	char name[16];
 };
 
 /* Per-thread state: the ring, and whether this thread may record at all

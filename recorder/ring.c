@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -120,6 +121,8 @@ PPV_COLD struct ppv_tbuf *ppv_thread_attach(void)
 	b->mask = ring / sizeof(struct ppv_slot) - 1;
 	b->limit = (b->mask + 1) / 2;
 	b->tid = (uint32_t)syscall(SYS_gettid);
+	if (prctl(PR_GET_NAME, b->name) != 0)
+		b->name[0] = '\0';
 	registry_push(b);
 	if (exit_key_ok)
 		pthread_setspecific(exit_key, b);

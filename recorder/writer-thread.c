@@ -146,6 +146,8 @@ static void announce(struct ppv_tbuf *b, uint64_t ticks)
 	struct ppv_event ev = { .type = PPV_EVENT_THREAD_START, .tid = b->tid, .ts = ticks };
 
 	read_thread_name(b->tid, name, sizeof(name));
+	if (!name[0]) /* gone already: the name it had when it attached */
+		snprintf(name, sizeof(name), "%.15s", b->name);
 	ev.thread.name = name[0] ? name : NULL;
 	append(&ev);
 	b->announced = 1;

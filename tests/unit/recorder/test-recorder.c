@@ -179,3 +179,26 @@ Test(recorder_session, records_each_thread_and_its_exit)
 	cr_assert_eq(c.by_type[PPV_EVENT_THREAD_EXIT], NTHREADS);
 	cr_assert_eq(c.lost, 0);
 }
+
+static void *short_lived(void *arg)
+{
+	pthread_setname_np(pthread_self(), "ppv-brief");
+	__cyg_profile_func_enter(FN_A, NULL);
+	__cyg_profile_func_exit(FN_A, NULL);
+	return arg;
+}
+
+/* The writer names a thread when it first drains its ring, by which time
+ * a short-lived thread is gone from /proc: its name is kept from attach. */
+Test(recorder_session, names_a_thread_that_exited_before_the_writer_saw_it)
+{
+	struct tr_counts c;
+	pthread_t t;
+
+	cr_assert_eq(start(PPV_MODE_LOSSLESS, 0), 0);
+	cr_assert_eq(pthread_create(&t, NULL, short_lived, NULL), 0);
+	cr_assert_eq(pthread_join(t, NULL), 0);
+	cr_assert_eq(ppv_stop(), 0);
+	cr_assert_eq(tr_read_dir(dir, &c), 0);
+	cr_assert(strstr(c.thread_names, "ppv-brief;"), "thread names: %s", c.thread_names);
+}

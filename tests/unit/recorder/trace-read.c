@@ -60,6 +60,13 @@ static void on_event(struct tr_counts *c, const struct ppv_event *ev)
 	case PPV_EVENT_ERROR:
 		c->error = *ev;
 		break;
+	case PPV_EVENT_THREAD_START: {
+		size_t n = strlen(c->thread_names);
+
+		snprintf(c->thread_names + n, sizeof(c->thread_names) - n, "%s;",
+			 ev->thread.name ? ev->thread.name : "");
+		break;
+	}
 	default:
 		break;
 	}

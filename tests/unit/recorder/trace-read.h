@@ -26,6 +26,7 @@ struct tr_counts {
 	uint64_t last_ts;
 	int ts_backwards;  /* a thread's timestamps went backwards */
 	char cmdline[256];
+	char thread_names[512]; /* THREAD_START names, each followed by ';' */
 };
 
 /* Read every .ppv file of @dir; return 0 or a negative errno. */
