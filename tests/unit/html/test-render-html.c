@@ -12,7 +12,7 @@
 
 #include "html-fixture.h"
 
-static struct hf h;
+static struct synth h;
 
 static void setup(void)
 {
@@ -21,7 +21,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	hf_close(&h);
+	synth_close(&h);
 }
 
 TestSuite(render_html, .init = setup, .fini = teardown);
@@ -146,7 +146,7 @@ Test(render_html, escapes_every_name_in_every_section)
 {
 	static const char *const ids[] = { "hotspots", "charts", "tree", "io" };
 
-	cr_assert_eq(hf_render(&h, ppv_render_html, NULL), 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, NULL), 0);
 	cr_assert_null(strstr(h.text, HF_NASTY), "raw name in the page");
 	cr_assert_null(strstr(h.text, "<b>"));
 	cr_assert_null(strstr(h.text, "<out>"));
@@ -163,7 +163,7 @@ Test(render_html, escapes_every_name_in_every_section)
 
 Test(render_html, is_one_well_formed_page)
 {
-	cr_assert_eq(hf_render(&h, ppv_render_html, NULL), 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, NULL), 0);
 	cr_assert_eq(strncmp(h.text, "<!DOCTYPE html>\n<html lang=\"en\">\n", 33), 0);
 	cr_assert_eq(strcmp(h.text + h.len - 8, "</html>\n"), 0);
 	cr_assert_eq(count(h.text, "<head>"), 1);
@@ -174,7 +174,7 @@ Test(render_html, is_one_well_formed_page)
 
 Test(render_html, needs_nothing_from_the_network)
 {
-	cr_assert_eq(hf_render(&h, ppv_render_html, NULL), 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, NULL), 0);
 	cr_assert_null(strstr(h.text, "<link"));
 	cr_assert_null(strstr(h.text, " src="));
 	cr_assert_null(strstr(h.text, "@import"));
@@ -211,7 +211,7 @@ Test(render_html, lists_every_function_by_total_time)
 {
 	static const char *const names[] = { "main", "compute", "io_work", HF_NASTY_ESCAPED };
 
-	cr_assert_eq(hf_render(&h, ppv_render_html, NULL), 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, NULL), 0);
 	assert_hot_rows(names, 4, 13);
 	cr_assert_not_null(strstr(h.text, "4 of 4 functions"));
 	/* main: 1 call of 1 ms, 100% of the run, no source known */
@@ -230,13 +230,13 @@ Test(render_html, starts_sorted_by_the_requested_key_and_limit)
 	static const char *const by_io[] = { "io_work", HF_NASTY_ESCAPED, "compute", "main" };
 	struct ppv_render_opts o = { .sz = sizeof(o), .sort = PPV_SORT_CALLS, .limit = 2 };
 
-	cr_assert_eq(hf_render(&h, ppv_render_html, &o), 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, &o), 0);
 	assert_hot_rows(by_calls, 2, 13);
 	cr_assert_not_null(strstr(h.text, "2 of 4 functions"));
 	cr_assert_not_null(strstr(h.text, "aria-sort=\"descending\">calls</th>"));
 	cr_assert_eq(count(h.text, "aria-sort=\""), 1);
 	o = (struct ppv_render_opts){ .sz = sizeof(o), .sort = PPV_SORT_IO };
-	cr_assert_eq(hf_render(&h, ppv_render_html, &o), 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, &o), 0);
 	assert_hot_rows(by_io, 4, 14); /* with an I/O column */
 	cr_assert_not_null(strstr(h.text, "aria-sort=\"descending\">I/O</th>"));
 }
@@ -245,7 +245,7 @@ Test(render_html, refuses_a_memory_order_before_writing)
 {
 	struct ppv_render_opts o = { .sz = sizeof(o), .sort = PPV_SORT_MEMORY };
 
-	cr_assert_eq(hf_render(&h, ppv_render_html, &o), -ENOTSUP);
+	cr_assert_eq(synth_render(&h, ppv_render_html, &o), -ENOTSUP);
 	cr_assert_eq(h.len, 0);
 }
 
@@ -254,7 +254,7 @@ Test(render_html, summarizes_the_run)
 	const struct ppv_profile_summary *s;
 	char *sum, want[128];
 
-	cr_assert_eq(hf_render(&h, ppv_render_html, NULL), 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, NULL), 0);
 	s = ppv_profile_summary(h.p);
 	sum = section("summary");
 	cr_assert_not_null(strstr(sum, "<tr><th>command</th><td>synthetic --run &lt;x&gt;</td>"));
@@ -280,14 +280,14 @@ Test(render_html, lists_the_caveats_as_the_text_reports_word_them)
 {
 	char *sum;
 
-	hf_close(&h);
-	hf_begin(&h);
-	hf_thread(&h, 7, 0, "t");
-	hf_scope(&h, 7, 0, "main", 1);
-	hf_scope(&h, 7, 10, "step", 1);
-	hf_scope(&h, 7, 20, "step", 0); /* main never returns */
-	hf_end(&h);
-	cr_assert_eq(hf_render(&h, ppv_render_html, NULL), 0);
+	synth_close(&h);
+	synth_begin(&h, HF_CMDLINE);
+	synth_thread(&h, 7, 0, "t");
+	synth_scope(&h, 7, 0, "main", 1);
+	synth_scope(&h, 7, 10, "step", 1);
+	synth_scope(&h, 7, 20, "step", 0); /* main never returns */
+	synth_end(&h);
+	cr_assert_eq(synth_render(&h, ppv_render_html, NULL), 0);
 	sum = section("summary");
 	cr_assert_not_null(strstr(sum, "<ul class=\"caveats\" id=\"ppv-caveats\">"));
 	cr_assert_not_null(strstr(sum, "<li>1 calls unfinished (no exit recorded): closed at "
@@ -300,7 +300,7 @@ Test(render_html, charts_the_top_functions_by_total_and_self_time)
 {
 	char *total, *self;
 
-	cr_assert_eq(hf_render(&h, ppv_render_html, NULL), 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, NULL), 0);
 	total = between("<figure class=\"chart\" id=\"ppv-chart-total\">", "</figure>");
 	self = between("<figure class=\"chart\" id=\"ppv-chart-self\">", "</figure>");
 	cr_assert_eq(count(total, "class=\"bar-row\""), 4);
@@ -324,7 +324,7 @@ Test(render_html, nests_the_call_tree_in_details)
 {
 	char *tree;
 
-	cr_assert_eq(hf_render(&h, ppv_render_html, NULL), 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, NULL), 0);
 	tree = section("tree");
 	cr_assert_not_null(strstr(tree, "<ul class=\"tree\">\n<li><details open><summary>"
 					"<span class=\"n\">main</span> <span class=\"m\">100.0% "
@@ -344,18 +344,18 @@ static void chain_trace(int n)
 {
 	char name[16];
 
-	hf_close(&h);
-	hf_begin(&h);
-	hf_thread(&h, 7, 0, "t");
+	synth_close(&h);
+	synth_begin(&h, HF_CMDLINE);
+	synth_thread(&h, 7, 0, "t");
 	for (int i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "d%d", i);
-		hf_scope(&h, 7, 10u * (unsigned int)i, name, 1);
+		synth_scope(&h, 7, 10u * (unsigned int)i, name, 1);
 	}
 	for (int i = n - 1; i >= 0; i--) {
 		snprintf(name, sizeof(name), "d%d", i);
-		hf_scope(&h, 7, 1000000u - 10u * (unsigned int)i, name, 0);
+		synth_scope(&h, 7, 1000000u - 10u * (unsigned int)i, name, 0);
 	}
-	hf_end(&h);
+	synth_end(&h);
 }
 
 Test(render_html, cuts_a_deep_tree_at_the_depth_limit)
@@ -364,7 +364,7 @@ Test(render_html, cuts_a_deep_tree_at_the_depth_limit)
 	char *tree;
 
 	chain_trace(40);
-	cr_assert_eq(hf_render(&h, ppv_render_html, NULL), 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, NULL), 0);
 	assert_well_formed(h.text);
 	tree = section("tree");
 	cr_assert_eq(count(tree, "<details"), 15, "%s", tree); /* 16 levels, the last a leaf */
@@ -373,7 +373,7 @@ Test(render_html, cuts_a_deep_tree_at_the_depth_limit)
 	cr_assert_not_null(strstr(tree, "<span class=\"cut\">(1 callee path not shown: "
 					"depth limit)</span>"));
 	free(tree);
-	cr_assert_eq(hf_render(&h, ppv_render_html, &o), 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, &o), 0);
 	tree = section("tree");
 	cr_assert_eq(count(tree, "<details"), 2, "%s", tree);
 	cr_assert_not_null(strstr(tree, "At most 3 levels"));
@@ -385,18 +385,18 @@ Test(render_html, sums_up_paths_past_the_node_limit)
 	char name[16], *tree, want[64];
 	const int n = 2100;
 
-	hf_close(&h);
-	hf_begin(&h);
-	hf_thread(&h, 7, 0, "t");
-	hf_scope(&h, 7, 0, "main", 1);
+	synth_close(&h);
+	synth_begin(&h, HF_CMDLINE);
+	synth_thread(&h, 7, 0, "t");
+	synth_scope(&h, 7, 0, "main", 1);
 	for (int i = 0; i < n; i++) { /* longer first, so the tree keeps this order */
 		snprintf(name, sizeof(name), "f%04d", i);
-		hf_scope(&h, 7, 100u * (unsigned int)i, name, 1);
-		hf_scope(&h, 7, 100u * (unsigned int)i + 99u - (unsigned int)i / 30u, name, 0);
+		synth_scope(&h, 7, 100u * (unsigned int)i, name, 1);
+		synth_scope(&h, 7, 100u * (unsigned int)i + 99u - (unsigned int)i / 30u, name, 0);
 	}
-	hf_scope(&h, 7, 100u * (unsigned int)n, "main", 0);
-	hf_end(&h);
-	cr_assert_eq(hf_render(&h, ppv_render_html, NULL), 0);
+	synth_scope(&h, 7, 100u * (unsigned int)n, "main", 0);
+	synth_end(&h);
+	cr_assert_eq(synth_render(&h, ppv_render_html, NULL), 0);
 	assert_well_formed(h.text);
 	tree = section("tree");
 	/* main and 1999 callees make the 2000 paths shown */
@@ -411,7 +411,7 @@ Test(render_html, hides_paths_below_the_minimum_share)
 	struct ppv_render_opts o = { .sz = sizeof(o), .min_percent = 10.0 };
 	char *tree;
 
-	cr_assert_eq(hf_render(&h, ppv_render_html, &o), 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, &o), 0);
 	tree = section("tree");
 	cr_assert_null(strstr(tree, HF_NASTY_ESCAPED));
 	cr_assert_not_null(strstr(tree, "<span class=\"n\">compute</span> <span class=\"m\">60.0% "
@@ -425,7 +425,7 @@ Test(render_html, tables_io_by_kind_name_and_function)
 {
 	char *kind, *name, *func;
 
-	cr_assert_eq(hf_render(&h, ppv_render_html, NULL), 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, NULL), 0);
 	kind = between("<table id=\"ppv-io-kind\"", "</table>");
 	name = between("<table id=\"ppv-io-name\"", "</table>");
 	func = between("<table id=\"ppv-io-func\"", "</table>");
@@ -452,7 +452,7 @@ Test(render_html, says_when_no_io_was_recorded)
 	char *io;
 
 	chain_trace(2);
-	cr_assert_eq(hf_render(&h, ppv_render_html, NULL), 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, NULL), 0);
 	io = section("io");
 	cr_assert_not_null(strstr(io, "No I/O recorded"));
 	cr_assert_null(strstr(io, "<table"));
@@ -463,7 +463,7 @@ Test(render_html, says_memory_is_not_recorded_and_shows_no_figure)
 {
 	char *mem;
 
-	cr_assert_eq(hf_render(&h, ppv_render_html, NULL), 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, NULL), 0);
 	mem = section("memory");
 	cr_assert_not_null(strstr(mem, "Memory is not recorded yet"));
 	for (const char *s = strstr(mem, "</h2>") + 5; *s; s++)
@@ -483,7 +483,7 @@ Test(render_html, embeds_the_flame_graph_or_says_why_not)
 	cr_assert_not_null(m);
 	rc = ppv_render_svg(h.p, &so, m);
 	cr_assert_eq(fclose(m), 0);
-	cr_assert_eq(hf_render(&h, ppv_render_html, NULL), 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, NULL), 0);
 	flame = section("flame");
 	if (rc == 0) {
 		const char *start = strstr(svg, "<svg");
@@ -509,7 +509,7 @@ Test(render_html, catches_script_errors_before_the_flame_graph_runs)
 {
 	const char *catcher, *ready;
 
-	cr_assert_eq(hf_render(&h, ppv_render_html, NULL), 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, NULL), 0);
 	catcher = strstr(h.text, "setAttribute('data-ppv-error'");
 	ready = strstr(h.text, "setAttribute('data-ppv-ready','1')");
 	cr_assert_not_null(catcher);
@@ -522,7 +522,7 @@ Test(render_html, escapes_the_title)
 {
 	struct ppv_render_opts o = { .sz = sizeof(o), .title = "T<1> & 'two'" };
 
-	cr_assert_eq(hf_render(&h, ppv_render_html, &o), 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, &o), 0);
 	cr_assert_not_null(strstr(h.text, "<title>T&lt;1&gt; &amp; &#39;two&#39;</title>"));
 	cr_assert_not_null(strstr(h.text, "<h1>T&lt;1&gt; &amp; &#39;two&#39;</h1>"));
 }
@@ -540,5 +540,5 @@ Test(render_html, rejects_bad_options)
 {
 	struct ppv_render_opts o = { .sz = sizeof(o), .min_percent = 101.0 };
 
-	cr_assert_eq(hf_render(&h, ppv_render_html, &o), -EINVAL);
+	cr_assert_eq(synth_render(&h, ppv_render_html, &o), -EINVAL);
 }

@@ -7,11 +7,11 @@
 
 #include "tl-fixture.h"
 
-static struct tlf f;
+static struct synth f;
 
 static void teardown(void)
 {
-	tlf_close(&f);
+	synth_close(&f);
 }
 
 TestSuite(render_callgrind, .fini = teardown);

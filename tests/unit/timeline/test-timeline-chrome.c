@@ -12,7 +12,7 @@
 
 #include "tl-fixture.h"
 
-static struct tlf f;
+static struct synth f;
 static json_t *doc;
 
 static void setup(void)
@@ -23,7 +23,7 @@ static void setup(void)
 static void teardown(void)
 {
 	json_decref(doc);
-	tlf_close(&f);
+	synth_close(&f);
 }
 
 TestSuite(timeline_chrome, .init = setup, .fini = teardown);
@@ -117,7 +117,7 @@ Test(timeline_chrome, writes_one_complete_event_per_call_with_exact_times)
 	cr_assert_str_eq(str(doc, "displayTimeUnit"), "ns");
 	cr_assert_eq(num(doc, "otherData/calls"), 6);
 	cr_assert_eq(num(doc, "otherData/calls_dropped"), 0);
-	cr_assert_eq(num(doc, "otherData/origin_ns"), (double)TL_T0);
+	cr_assert_eq(num(doc, "otherData/origin_ns"), (double)SYNTH_T0);
 	cr_assert_str_eq(str(doc, "otherData/command"), "synthetic --run");
 }
 
@@ -135,14 +135,14 @@ Test(timeline_chrome, names_the_process_and_its_threads)
 
 Test(timeline_chrome, takes_thread_names_from_the_profile_without_events)
 {
-	tlf_begin(&f);
-	tlf_thread(&f, 7, 0, "worker-7");
-	tlf_scope(&f, 7, 10, "job", 1);
-	tlf_scope(&f, 7, 20, "job", 0);
-	tlf_thread(&f, 8, 30, "worker-8");
-	tlf_scope(&f, 8, 40, "job", 1);
-	tlf_scope(&f, 8, 90, "job", 0);
-	tlf_end(&f);
+	synth_begin(&f, "synthetic --run");
+	synth_thread(&f, 7, 0, "worker-7");
+	synth_scope(&f, 7, 10, "job", 1);
+	synth_scope(&f, 7, 20, "job", 0);
+	synth_thread(&f, 8, 30, "worker-8");
+	synth_scope(&f, 8, 40, "job", 1);
+	synth_scope(&f, 8, 90, "job", 0);
+	synth_finish(&f);
 	cr_assert_eq(tlf_timeline(&f, &chrome, 0), 0);
 	doc = parse(f.text);
 	cr_assert_eq(count("X"), 2);
@@ -182,13 +182,13 @@ Test(timeline_chrome, counts_io_bytes_per_10ms_interval_and_kind)
 {
 	json_t *e;
 
-	tlf_begin(&f);
-	tlf_thread(&f, 100, 0, "app");
-	tlf_io(&f, 100, 1000, 2000, 1, "a", 100, 0);
-	tlf_io(&f, 100, 3000, 9999999, 2, "b", 30, 0);
-	tlf_io(&f, 100, 10000000, 10500000, 1, "a", 7, 0);
-	tlf_io(&f, 100, 40000000, 45000000, 1, "a", 5, 0);
-	tlf_end(&f);
+	synth_begin(&f, "synthetic --run");
+	synth_thread(&f, 100, 0, "app");
+	synth_io(&f, 100, 1000, 2000, 1, "a", 100, 0);
+	synth_io(&f, 100, 3000, 9999999, 2, "b", 30, 0);
+	synth_io(&f, 100, 10000000, 10500000, 1, "a", 7, 0);
+	synth_io(&f, 100, 40000000, 45000000, 1, "a", 5, 0);
+	synth_finish(&f);
 	cr_assert_eq(tlf_timeline(&f, &chrome, 1), 0);
 	doc = parse(f.text);
 	/* 0 ms, 10 ms, a zero at 20 ms (a gap follows), 40 ms, a zero at 50 ms */
@@ -231,13 +231,13 @@ Test(timeline_chrome, closes_calls_that_never_returned_as_unfinished)
 {
 	json_t *e;
 
-	tlf_begin(&f);
-	tlf_thread(&f, 5, 0, "t");
-	tlf_scope(&f, 5, 0, "outer", 1);
-	tlf_scope(&f, 5, 1000, "inner", 1);
-	tlf_scope(&f, 5, 3000, "inner", 0);
-	tlf_error(&f, 5, 4000, 0);
-	tlf_end(&f);
+	synth_begin(&f, "synthetic --run");
+	synth_thread(&f, 5, 0, "t");
+	synth_scope(&f, 5, 0, "outer", 1);
+	synth_scope(&f, 5, 1000, "inner", 1);
+	synth_scope(&f, 5, 3000, "inner", 0);
+	synth_error(&f, 5, 4000, 0);
+	synth_finish(&f);
 	cr_assert_eq(tlf_timeline(&f, &chrome, 1), 0);
 	doc = parse(f.text);
 	e = event("X", "outer", 0);
@@ -253,11 +253,11 @@ Test(timeline_chrome, escapes_names_into_valid_json)
 {
 	const char *nasty = "say \"hi\"\\\tnow\x01 caf\xc3\xa9 bad\xff!";
 
-	tlf_begin(&f);
-	tlf_thread(&f, 9, 0, "th\"read");
-	tlf_scope(&f, 9, 0, nasty, 1);
-	tlf_scope(&f, 9, 10, nasty, 0);
-	tlf_end(&f);
+	synth_begin(&f, "synthetic --run");
+	synth_thread(&f, 9, 0, "th\"read");
+	synth_scope(&f, 9, 0, nasty, 1);
+	synth_scope(&f, 9, 10, nasty, 0);
+	synth_finish(&f);
 	cr_assert_eq(tlf_timeline(&f, &chrome, 1), 0);
 	doc = parse(f.text);
 	cr_assert_str_eq(str(event("X", NULL, 0), "name"),
@@ -314,8 +314,8 @@ Test(timeline_chrome, rejects_bad_options)
 	struct ppv_timeline_opts tiny = { .sz = 1 };
 	struct ppv_timeline *tl = (struct ppv_timeline *)&bad;
 
-	tlf_begin(&f);
-	tlf_end(&f);
+	synth_begin(&f, "synthetic --run");
+	synth_finish(&f);
 	cr_assert_eq(ppv_timeline_new(&bad, stdout, &tl), -EINVAL);
 	cr_assert_null(tl);
 	cr_assert_eq(ppv_timeline_new(&tiny, stdout, &tl), -EINVAL);

@@ -10,7 +10,7 @@
 
 #include "tl-fixture.h"
 
-static struct tlf f;
+static struct synth f;
 static json_t *doc;
 
 static void setup(void)
@@ -21,7 +21,7 @@ static void setup(void)
 static void teardown(void)
 {
 	json_decref(doc);
-	tlf_close(&f);
+	synth_close(&f);
 }
 
 TestSuite(timeline_speedscope, .init = setup, .fini = teardown);
@@ -110,20 +110,20 @@ Test(timeline_speedscope, keeps_each_thread_contiguous_across_spilled_blocks)
 	json_t *profs;
 	const int n = 3000;
 
-	tlf_begin(&f);
-	tlf_thread(&f, 1, 0, "one");
-	tlf_thread(&f, 2, 0, "two");
+	synth_begin(&f, "synthetic --run");
+	synth_thread(&f, 1, 0, "one");
+	synth_thread(&f, 2, 0, "two");
 	for (int i = 0; i < n; i++) {
 		uint64_t t = 100u * (uint64_t)i;
 
-		tlf_scope(&f, 1, t, "alpha", 1);
-		tlf_scope(&f, 2, t + 10, "beta", 1);
-		tlf_scope(&f, 2, t + 20, "gamma", 1);
-		tlf_scope(&f, 1, t + 30, "alpha", 0);
-		tlf_scope(&f, 2, t + 40, "gamma", 0);
-		tlf_scope(&f, 2, t + 50, "beta", 0);
+		synth_scope(&f, 1, t, "alpha", 1);
+		synth_scope(&f, 2, t + 10, "beta", 1);
+		synth_scope(&f, 2, t + 20, "gamma", 1);
+		synth_scope(&f, 1, t + 30, "alpha", 0);
+		synth_scope(&f, 2, t + 40, "gamma", 0);
+		synth_scope(&f, 2, t + 50, "beta", 0);
 	}
-	tlf_end(&f);
+	synth_finish(&f);
 	cr_assert_eq(tlf_timeline(&f, &ss, 1), 0);
 	parse();
 	profs = json_object_get(doc, "profiles");

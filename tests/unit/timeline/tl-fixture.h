@@ -11,30 +11,7 @@
 #include <perprovis/ppv-analyze.h>
 #include <perprovis/ppv-render.h>
 
-#include "native-writer.h"
-
-/* Every timestamp below is TL_T0 + an offset in ns. */
-#define TL_T0 1000000ull
-#define TL_PID 100u
-
-struct tlf {
-	char dir[64];
-	struct ppv_native_writer *w;
-	struct ppv_trace *t;
-	struct ppv_profile *p;
-	char *text; /* the last output, NUL-terminated */
-	size_t len;
-};
-
-void tlf_begin(struct tlf *f);
-void tlf_thread(struct tlf *f, uint32_t tid, uint64_t at, const char *name);
-void tlf_scope(struct tlf *f, uint32_t tid, uint64_t at, const char *name, int enter);
-void tlf_io(struct tlf *f, uint32_t tid, uint64_t start, uint64_t end, int kind,
-	    const char *name, uint64_t bytes, int err);
-void tlf_error(struct tlf *f, uint32_t tid, uint64_t at, int64_t code);
-/* Close the writer and open the trace (not profiled yet). */
-void tlf_end(struct tlf *f);
-void tlf_close(struct tlf *f);
+#include "synth-trace.h"
 
 /*
  * The standard run, thread 100 ("app"), offsets in us:
@@ -44,18 +21,19 @@ void tlf_close(struct tlf *f);
  *     io_work 700..950 { database "query_users" 4096 B 710..810,
  *                        network "peer:80" 1000 B 815..875,
  *                        file-read "/etc/config" 0 B 880..920 ENOENT, error 7 at 930 }
+ * Not profiled: tlf_timeline() or tlf_render() does it.
  */
-void tlf_standard(struct tlf *f);
+void tlf_standard(struct synth *f);
 
 /*
  * Profile the trace with a timeline (@o) fed during the pass into f->text;
  * @events: also feed on_event. Return: the first failure of new, the pass
  * or finish.
  */
-int tlf_timeline(struct tlf *f, const struct ppv_timeline_opts *o, int events);
+int tlf_timeline(struct synth *f, const struct ppv_timeline_opts *o, int events);
 
 /* Profile the trace (no callbacks) and render it with @fn into f->text. */
-int tlf_render(struct tlf *f, int (*fn)(const struct ppv_profile *,
+int tlf_render(struct synth *f, int (*fn)(const struct ppv_profile *,
 					const struct ppv_render_opts *, FILE *));
 
 #endif

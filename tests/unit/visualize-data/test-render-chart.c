@@ -8,7 +8,7 @@
 
 #include "data-fixture.h"
 
-static struct df d;
+static struct synth d;
 
 static void setup(void)
 {
@@ -17,7 +17,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	df_close(&d);
+	synth_close(&d);
 }
 
 TestSuite(render_chart, .init = setup, .fini = teardown);
@@ -31,7 +31,7 @@ Test(render_chart, scales_ascii_bars_to_the_largest_total_time)
 {
 	struct ppv_render_opts o = { .sz = sizeof(o), .width = 60, .ascii = 1 };
 
-	cr_assert_eq(df_render(&d, ppv_render_chart, &o), 0);
+	cr_assert_eq(synth_render(&d, ppv_render_chart, &o), 0);
 	/* bar columns: 60 - 7 (names) - 4 (" | ", " ") - 17 (longest label) = 32 */
 	assert_text("Top 4 of 4 functions by total time\n\n"
 		    "main    | ################################ 1.00 ms (100.0%)\n"
@@ -53,7 +53,7 @@ Test(render_chart, draws_eighths_of_a_block)
 	struct ppv_render_opts o = { .sz = sizeof(o), .width = 60 };
 	char want[1024], b[4][128];
 
-	cr_assert_eq(df_render(&d, ppv_render_chart, &o), 0);
+	cr_assert_eq(synth_render(&d, ppv_render_chart, &o), 0);
 	/* 0.6 * 256 eighths = 153.6 -> 154 = 19 blocks + 2/8; 0.05 * 256 = 12.8 -> 13 = 1 + 5/8 */
 	snprintf(want, sizeof(want),
 		 "Top 4 of 4 functions by total time\n\n"
@@ -70,7 +70,7 @@ Test(render_chart, limits_rows_and_orders_by_self_time)
 	struct ppv_render_opts o = { .sz = sizeof(o), .width = 50, .ascii = 1, .limit = 2,
 				     .chart_by = PPV_CHART_SELF };
 
-	cr_assert_eq(df_render(&d, ppv_render_chart, &o), 0);
+	cr_assert_eq(synth_render(&d, ppv_render_chart, &o), 0);
 	/* compute self 600 - 50 us; io_work 250 us (I/O is not a frame) */
 	assert_text("Top 2 of 4 functions by self time\n\n"
 		    "compute | ###################### 550.00 us (55.0%)\n"
@@ -82,7 +82,7 @@ Test(render_chart, counts_calls_with_ties_by_name)
 	struct ppv_render_opts o = { .sz = sizeof(o), .width = 30, .ascii = 1,
 				     .chart_by = PPV_CHART_CALLS };
 
-	cr_assert_eq(df_render(&d, ppv_render_chart, &o), 0);
+	cr_assert_eq(synth_render(&d, ppv_render_chart, &o), 0);
 	/* 30 - 7 - 4 - 1 = 18 columns for 3 calls */
 	assert_text("Top 4 of 4 functions by calls\n\n"
 		    "compute | ################## 3\n"
@@ -96,12 +96,12 @@ Test(render_chart, shows_only_functions_with_errors_or_io)
 	struct ppv_render_opts o = { .sz = sizeof(o), .width = 40, .ascii = 1,
 				     .chart_by = PPV_CHART_ERRORS };
 
-	cr_assert_eq(df_render(&d, ppv_render_chart, &o), 0);
+	cr_assert_eq(synth_render(&d, ppv_render_chart, &o), 0);
 	/* io_work: one ppv_mark_error() and one failed read */
 	assert_text("Top 1 of 4 functions by errors\n\n"
 		    "io_work | ############################ 2\n");
 	o.chart_by = PPV_CHART_IO;
-	cr_assert_eq(df_render(&d, ppv_render_chart, &o), 0);
+	cr_assert_eq(synth_render(&d, ppv_render_chart, &o), 0);
 	/* 4096 + 1000 + 0 = 5096 B; helper 512 B: 0.1005 * 21 = 2.1 */
 	assert_text("Top 2 of 4 functions by I/O bytes\n\n"
 		    "io_work | ##################### 4.98 KiB\n"
@@ -112,7 +112,7 @@ Test(render_chart, memory_is_not_supported_yet)
 {
 	struct ppv_render_opts o = { .sz = sizeof(o), .chart_by = PPV_CHART_MEMORY };
 
-	cr_assert_eq(df_render(&d, ppv_render_chart, &o), -ENOTSUP);
+	cr_assert_eq(synth_render(&d, ppv_render_chart, &o), -ENOTSUP);
 }
 
 Test(render_chart, rejects_bad_options_and_reports_write_errors)
@@ -121,8 +121,8 @@ Test(render_chart, rejects_bad_options_and_reports_write_errors)
 	struct ppv_render_opts tiny = { .sz = 1 };
 	FILE *full = fopen("/dev/full", "w");
 
-	cr_assert_eq(df_render(&d, ppv_render_chart, &o), -EINVAL);
-	cr_assert_eq(df_render(&d, ppv_render_chart, &tiny), -EINVAL);
+	cr_assert_eq(synth_render(&d, ppv_render_chart, &o), -EINVAL);
+	cr_assert_eq(synth_render(&d, ppv_render_chart, &tiny), -EINVAL);
 	cr_assert_not_null(full);
 	cr_assert_eq(ppv_render_chart(d.p, NULL, full), -EIO);
 	fclose(full);
@@ -130,7 +130,7 @@ Test(render_chart, rejects_bad_options_and_reports_write_errors)
 
 Test(render_chart, defaults_to_80_columns_and_15_rows)
 {
-	cr_assert_eq(df_render(&d, ppv_render_chart, NULL), 0);
+	cr_assert_eq(synth_render(&d, ppv_render_chart, NULL), 0);
 	/* the longest line is main's: every bar block is 3 bytes of UTF-8 */
 	cr_assert(strstr(d.text, "main    | ") != NULL);
 	/* 80 - 7 - 4 - 17 = 52 blocks */
@@ -161,26 +161,26 @@ Test(chart_by, parses_every_word_and_rejects_others)
 	cr_assert_eq(ppv_chart_by_parse(NULL, &by), -EINVAL);
 }
 
-static void write_long_names(struct df *t)
+static void write_long_names(struct synth *t)
 {
-	df_begin(t);
-	df_scope(t, 7, 0, "a_really_long_function_name_here", 1);
-	df_scope(t, 7, 1000, "a_really_long_function_name_here", 0);
-	df_scope(t, 7, 2000, "short", 1);
+	synth_begin(t, "synthetic --run");
+	synth_scope(t, 7, 0, "a_really_long_function_name_here", 1);
+	synth_scope(t, 7, 1000, "a_really_long_function_name_here", 0);
+	synth_scope(t, 7, 2000, "short", 1);
 	/* left open: the trace ends at 2500 */
-	df_scope(t, 7, 2500, "x", 1);
-	df_scope(t, 7, 2500, "x", 0);
-	df_end(t);
+	synth_scope(t, 7, 2500, "x", 1);
+	synth_scope(t, 7, 2500, "x", 0);
+	synth_end(t);
 }
 
 Test(chart_layout, truncates_long_names_and_ends_with_notes)
 {
 	struct ppv_render_opts o = { .sz = sizeof(o), .width = 40, .ascii = 1 };
-	struct df t;
+	struct synth t;
 	char *line;
 
 	write_long_names(&t);
-	cr_assert_eq(df_render(&t, ppv_render_chart, &o), 0);
+	cr_assert_eq(synth_render(&t, ppv_render_chart, &o), 0);
 	/* names get 2/5 of 40 = 16 columns: 13 characters and "..." */
 	line = strstr(t.text, "a_really_long...");
 	cr_assert_not_null(line, "%s", t.text);
@@ -188,21 +188,21 @@ Test(chart_layout, truncates_long_names_and_ends_with_notes)
 	cr_assert(strstr(t.text, "\nshort            | ") != NULL, "%s", t.text);
 	cr_assert(strstr(t.text, "\n\nnote: 1 calls unfinished") != NULL, "%s", t.text);
 	o.ascii = 0;
-	cr_assert_eq(df_render(&t, ppv_render_chart, &o), 0);
+	cr_assert_eq(synth_render(&t, ppv_render_chart, &o), 0);
 	cr_assert(strstr(t.text, "a_really_long_f… | ") != NULL, "%s", t.text);
-	df_close(&t);
+	synth_close(&t);
 }
 
 Test(chart_layout, says_so_when_nothing_qualifies)
 {
 	struct ppv_render_opts o = { .sz = sizeof(o), .chart_by = PPV_CHART_ERRORS };
-	struct df t;
+	struct synth t;
 
-	df_begin(&t);
-	df_scope(&t, 7, 0, "quiet", 1);
-	df_scope(&t, 7, 10, "quiet", 0);
-	df_end(&t);
-	cr_assert_eq(df_render(&t, ppv_render_chart, &o), 0);
+	synth_begin(&t, "synthetic --run");
+	synth_scope(&t, 7, 0, "quiet", 1);
+	synth_scope(&t, 7, 10, "quiet", 0);
+	synth_end(&t);
+	cr_assert_eq(synth_render(&t, ppv_render_chart, &o), 0);
 	cr_assert_str_eq(t.text, "No function has any errors recorded.\n");
-	df_close(&t);
+	synth_close(&t);
 }

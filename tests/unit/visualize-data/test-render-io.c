@@ -8,7 +8,7 @@
 
 #include "data-fixture.h"
 
-static struct df d;
+static struct synth d;
 
 static void setup(void)
 {
@@ -17,7 +17,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	df_close(&d);
+	synth_close(&d);
 }
 
 TestSuite(render_io, .init = setup, .fini = teardown);
@@ -25,7 +25,7 @@ TestSuite(render_io, .init = setup, .fini = teardown);
 /* Line @n of the output, spaces squeezed, equals @want. */
 static void assert_line(int n, const char *want)
 {
-	char *got = df_line(&d, n);
+	char *got = synth_line(&d, n);
 
 	cr_assert_not_null(got, "no line %d in:\n%s", n, d.text);
 	cr_assert_str_eq(got, want, "line %d of:\n%s", n, d.text);
@@ -34,7 +34,7 @@ static void assert_line(int n, const char *want)
 
 Test(render_io, sums_each_kind_in_enum_order_with_a_total)
 {
-	cr_assert_eq(df_render(&d, ppv_render_io, NULL), 0);
+	cr_assert_eq(synth_render(&d, ppv_render_io, NULL), 0);
 	assert_line(0, "I/O by kind");
 	assert_line(1, "kind ops bytes total time avg time MB/s errors");
 	/* MB/s = bytes * 1e3 / ns: 512e3 / 20000 = 25.60 */
@@ -48,7 +48,7 @@ Test(render_io, sums_each_kind_in_enum_order_with_a_total)
 
 Test(render_io, lists_names_and_functions_by_total_time)
 {
-	cr_assert_eq(df_render(&d, ppv_render_io, NULL), 0);
+	cr_assert_eq(synth_render(&d, ppv_render_io, NULL), 0);
 	assert_line(7, "");
 	assert_line(8, "I/O by name");
 	assert_line(9, "kind ops bytes total time avg time MB/s errors name");
@@ -63,12 +63,12 @@ Test(render_io, lists_names_and_functions_by_total_time)
 	assert_line(18, "network 1 1000 B 60.00 us 60.00 us 16.67 0 io_work");
 	assert_line(19, "file-read 1 0 B 40.00 us 40.00 us 0.00 1 io_work");
 	assert_line(20, "file-write 1 512 B 20.00 us 20.00 us 25.60 0 helper");
-	cr_assert_null(df_line(&d, 21), "%s", d.text);
+	cr_assert_null(synth_line(&d, 21), "%s", d.text);
 }
 
 Test(render_io, aligns_columns)
 {
-	cr_assert_eq(df_render(&d, ppv_render_io, NULL), 0);
+	cr_assert_eq(synth_render(&d, ppv_render_io, NULL), 0);
 	cr_assert(strstr(d.text, "\nkind              ops       bytes  total time    avg time"
 				 "       MB/s  errors\n") != NULL, "%s", d.text);
 	cr_assert(strstr(d.text, "\ndatabase            1    4.00 KiB   100.00 us   100.00 us"
@@ -79,7 +79,7 @@ Test(render_io, limits_named_rows)
 {
 	struct ppv_render_opts o = { .sz = sizeof(o), .limit = 1 };
 
-	cr_assert_eq(df_render(&d, ppv_render_io, &o), 0);
+	cr_assert_eq(synth_render(&d, ppv_render_io, &o), 0);
 	assert_line(10, "database 1 4.00 KiB 100.00 us 100.00 us 40.96 0 query_users");
 	assert_line(11, "... and 3 more");
 	assert_line(15, "database 1 4.00 KiB 100.00 us 100.00 us 40.96 0 io_work");
@@ -91,7 +91,7 @@ Test(render_io, rejects_bad_options_and_reports_write_errors)
 	struct ppv_render_opts o = { .sz = sizeof(o), .min_percent = -1 };
 	FILE *full = fopen("/dev/full", "w");
 
-	cr_assert_eq(df_render(&d, ppv_render_io, &o), -EINVAL);
+	cr_assert_eq(synth_render(&d, ppv_render_io, &o), -EINVAL);
 	cr_assert_not_null(full);
 	cr_assert_eq(ppv_render_io(d.p, NULL, full), -EIO);
 	fclose(full);
@@ -99,17 +99,17 @@ Test(render_io, rejects_bad_options_and_reports_write_errors)
 
 Test(io_empty, says_no_io_was_recorded_and_keeps_the_notes)
 {
-	struct df t;
+	struct synth t;
 
-	df_begin(&t);
-	df_scope(&t, 7, 0, "outer", 1);
-	df_scope(&t, 7, 100, "inner", 1);
-	df_scope(&t, 7, 200, "inner", 0);
-	df_end(&t);
-	cr_assert_eq(df_render(&t, ppv_render_io, NULL), 0);
+	synth_begin(&t, "synthetic --run");
+	synth_scope(&t, 7, 0, "outer", 1);
+	synth_scope(&t, 7, 100, "inner", 1);
+	synth_scope(&t, 7, 200, "inner", 0);
+	synth_end(&t);
+	cr_assert_eq(synth_render(&t, ppv_render_io, NULL), 0);
 	cr_assert_str_eq(t.text,
 			 "No I/O recorded (annotate it with ppv_io_begin()/ppv_io_end()).\n"
 			 "\nnote: 1 calls unfinished (no exit recorded): closed at the last "
 			 "timestamp seen\n");
-	df_close(&t);
+	synth_close(&t);
 }

@@ -11,7 +11,7 @@
 
 #include "data-fixture.h"
 
-static struct df d;
+static struct synth d;
 static json_t *doc;
 
 static void setup(void)
@@ -23,17 +23,17 @@ static void setup(void)
 static void teardown(void)
 {
 	json_decref(doc);
-	df_close(&d);
+	synth_close(&d);
 }
 
 TestSuite(render_json, .init = setup, .fini = teardown);
 
-static json_t *render(struct df *t, const struct ppv_render_opts *o)
+static json_t *render(struct synth *t, const struct ppv_render_opts *o)
 {
 	json_error_t err;
 	json_t *j;
 
-	cr_assert_eq(df_render(t, ppv_render_json, o), 0);
+	cr_assert_eq(synth_render(t, ppv_render_json, o), 0);
 	j = json_loads(t->text, 0, &err);
 	cr_assert_not_null(j, "line %d: %s\n%s", err.line, err.text, t->text);
 	return j;
@@ -82,7 +82,7 @@ Test(render_json, has_the_original_keys_in_ms)
 	doc = render(&d, NULL);
 	assert_str("format", "perprovis-report");
 	assert_int("schema_version", 1);
-	/* the first event is at DF_T0 = 999 us after the process start */
+	/* the first event is at SYNTH_T0 = 999 us after the process start */
 	assert_str("start_time", "2026-01-01T00:00:00.000999Z");
 	assert_str("end_time", "2026-01-01T00:00:00.001999Z");
 	assert_str("granularity", "medium");
@@ -110,9 +110,9 @@ Test(render_json, has_every_figure_in_ns_and_bytes)
 {
 	doc = render(&d, NULL);
 	assert_int("summary/total_ns", 1000000);
-	assert_int("summary/start_ns", (long long)DF_T0);
+	assert_int("summary/start_ns", (long long)SYNTH_T0);
 	assert_int("summary/duration_ns", 1000000);
-	assert_int("summary/start_realtime_ns", (long long)(DF_REALTIME + DF_T0 - DF_START_NS));
+	assert_int("summary/start_realtime_ns", (long long)(SYNTH_REALTIME + SYNTH_T0 - SYNTH_START_NS));
 	assert_int("summary/io_ops", 4);
 	assert_int("summary/io_bytes", 5608);
 	assert_int("function_profiles/compute/calls", 3);
@@ -152,7 +152,7 @@ Test(render_json, lists_io_processes_threads_and_caveats)
 	assert_str("io_profiles/by_name/0/kind", "database");
 	assert_str("io_profiles/by_function/3/function", "helper");
 	assert_str("io_profiles/by_function/3/kind", "file-write");
-	assert_int("processes/0/pid", DF_PID);
+	assert_int("processes/0/pid", SYNTH_PID);
 	assert_int("processes/0/ppid", 1);
 	assert_str("processes/0/start_time", "2026-01-01T00:00:00.000000Z");
 	cr_assert(json_is_true(at(doc, "processes/0/complete")));
@@ -226,24 +226,24 @@ Test(json_keys, keep_functions_of_the_same_name_apart)
 	static const char *const mods[] = { "/bin/app", "/opt/other/libdup.so" };
 	static const uint8_t ids[] = { 1, 2 };
 	json_t *fp, *f;
-	struct df t;
+	struct synth t;
 
-	df_begin(&t);
-	df_module(&t, 0x400000, mods[0], ids[0]);
-	df_module(&t, 0x7f0000000000, mods[1], ids[1]);
-	df_scope(&t, 9, 0, "dup", 1);
-	df_func(&t, 9, 10, 0x401000, 1);
-	df_func(&t, 9, 20, 0x401000, 0);
-	df_func(&t, 9, 30, 0x7f0000001000, 1);
-	df_func(&t, 9, 50, 0x7f0000001000, 0);
-	df_scope(&t, 9, 60, "<root>", 1);
-	df_scope(&t, 9, 90, "<root>", 0);
+	synth_begin(&t, "synthetic --run");
+	synth_module(&t, 0x400000, mods[0], ids[0]);
+	synth_module(&t, 0x7f0000000000, mods[1], ids[1]);
+	synth_scope(&t, 9, 0, "dup", 1);
+	synth_func(&t, 9, 10, 0x401000, 1);
+	synth_func(&t, 9, 20, 0x401000, 0);
+	synth_func(&t, 9, 30, 0x7f0000001000, 1);
+	synth_func(&t, 9, 50, 0x7f0000001000, 0);
+	synth_scope(&t, 9, 60, "<root>", 1);
+	synth_scope(&t, 9, 90, "<root>", 0);
 	/* named like the key "dup" the scope gets */
-	df_scope(&t, 9, 92, "dup@scope", 1);
-	df_scope(&t, 9, 93, "dup@scope", 0);
-	df_scope(&t, 9, 100, "dup", 0);
-	df_symbols(&t, "dup", mods, ids, 2);
-	df_end(&t);
+	synth_scope(&t, 9, 92, "dup@scope", 1);
+	synth_scope(&t, 9, 93, "dup@scope", 0);
+	synth_scope(&t, 9, 100, "dup", 0);
+	synth_symbols(&t, "dup", mods, ids, 2);
+	synth_end(&t);
 	doc = render(&t, NULL);
 	fp = at(doc, "function_profiles");
 	cr_assert_eq(ppv_profile_func_count(t.p), 5);
@@ -263,5 +263,5 @@ Test(json_keys, keep_functions_of_the_same_name_apart)
 	assert_int("call_graph/callees/dup@scope/<root>@scope/calls", 1);
 	assert_int("call_graph/callers/dup@scope/<root>/calls", 1);
 	assert_str("call_tree/children/0/function", "dup@scope");
-	df_close(&t);
+	synth_close(&t);
 }

@@ -1,0 +1,84 @@
+/* synth-trace.h - synthetic traces for the renderer tests: written with
+ * the formats writer (threads, named scopes, functions in modules with
+ * embedded symbols, I/O and errors at known times), opened with
+ * ppv_trace_open(), profiled, and rendered into memory. Shared by the
+ * test suites of visualize-data, html and timeline. */
+#ifndef PPV_TEST_SYNTH_TRACE_H
+#define PPV_TEST_SYNTH_TRACE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <perprovis/ppv-analyze.h>
+#include <perprovis/ppv-render.h>
+
+#include "native-writer.h"
+
+/* Every timestamp below is SYNTH_T0 + an offset in ns. */
+#define SYNTH_T0 1000000ull
+/* Wall clock of the process start (ns), i.e. 2026-01-01T00:00:00Z; the
+ * process starts at CLOCK_MONOTONIC 1000 ns. */
+#define SYNTH_REALTIME 1767225600000000000ull
+#define SYNTH_START_NS 1000ull
+#define SYNTH_PID 100u
+
+struct synth {
+	char dir[64];
+	struct ppv_native_writer *w;
+	struct ppv_trace *t;
+	struct ppv_profile *p;
+	char *text; /* the last output rendered, NUL-terminated */
+	size_t len;
+};
+
+/* Start a trace of process SYNTH_PID, command line @cmdline, in a fresh directory. */
+void synth_begin(struct synth *s, const char *cmdline);
+void synth_thread(struct synth *s, uint32_t tid, uint64_t at, const char *name);
+void synth_scope(struct synth *s, uint32_t tid, uint64_t at, const char *name, int enter);
+void synth_func(struct synth *s, uint32_t tid, uint64_t at, uint64_t addr, int enter);
+/* A module mapped at @base whose ELF addresses start at 0x400000; build-id @id x4. */
+void synth_module(struct synth *s, uint64_t base, const char *path, uint8_t id);
+/* Write symbols.ppvsym: function @name at ELF address 0x401000 (0x100 bytes)
+ * in each of the @n modules @paths, build-ids @ids x4. */
+void synth_symbols(struct synth *s, const char *name, const char *const *paths,
+		   const uint8_t *ids, size_t n);
+void synth_io(struct synth *s, uint32_t tid, uint64_t start, uint64_t end, int kind,
+	      const char *name, uint64_t bytes, int err);
+void synth_error(struct synth *s, uint32_t tid, uint64_t at, int64_t code);
+/* Close the writer and open the trace. */
+void synth_finish(struct synth *s);
+/* Build the profile, without callbacks. */
+void synth_profile(struct synth *s);
+/* synth_finish(), then synth_profile(). */
+void synth_end(struct synth *s);
+void synth_close(struct synth *s);
+
+/*
+ * The standard run, thread 100 ("app"), offsets in us:
+ *   main 0..1000
+ *     compute 100..300 { @helper 150..200 { file-write @out_path 512 B 160..180 } }
+ *     compute 300..500, compute 500..700
+ *     io_work 700..950 { database "query_users" 4096 B 710..810,
+ *                        network "peer:80" 1000 B 815..875,
+ *                        file-read "/etc/config" 0 B 880..920 ENOENT,
+ *                        error @code at 930 }
+ * Ends with synth_finish(): the caller builds the profile.
+ */
+struct synth_run {
+	const char *cmdline, *helper, *out_path;
+	int64_t code;
+};
+
+void synth_standard(struct synth *s, const struct synth_run *r);
+
+typedef int (*synth_render_fn)(const struct ppv_profile *, const struct ppv_render_opts *,
+			       FILE *);
+
+/* Render the built profile into s->text; return the renderer's result. */
+int synth_render(struct synth *s, synth_render_fn fn, const struct ppv_render_opts *o);
+
+/* Line @n (from 0) of s->text with runs of spaces squeezed to one, or NULL
+ * (free it). */
+char *synth_line(const struct synth *s, int n);
+
+#endif
