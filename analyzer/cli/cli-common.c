@@ -229,11 +229,12 @@ const char *ppv_cli_trace_arg(const struct ppv_cli_cmd *cmd, int argc, char **ar
 
 int ppv_cli_report(const struct ppv_cli_cmd *cmd, int argc, char **argv,
 		   const struct ppv_analyze_opts *ao, const struct ppv_render_opts *ro,
-		   ppv_cli_render_fn render)
+		   ppv_cli_render_fn render, const char *file)
 {
 	const char *path = ppv_cli_trace_arg(cmd, argc, argv);
 	struct ppv_profile *p;
 	struct ppv_trace *t;
+	FILE *out;
 	int rc;
 
 	if (!path)
@@ -241,7 +242,9 @@ int ppv_cli_report(const struct ppv_cli_cmd *cmd, int argc, char **argv,
 	rc = ppv_cli_analyze(path, ao, &t, &p);
 	if (rc != PPV_EXIT_OK)
 		return rc;
-	rc = ppv_cli_render_status(cmd, render(p, ro, stdout));
+	out = ppv_cli_out_open(cmd, file);
+	rc = out ? ppv_cli_render_status(cmd, ppv_cli_out_close(out, file, render(p, ro, out)))
+		 : PPV_EXIT_TRACE;
 	ppv_cli_analyze_end(t, p);
 	return rc;
 }

@@ -113,13 +113,14 @@ int ppv_cli_render_status(const struct ppv_cli_cmd *cmd, int rc);
 /*
  * ppv_cli_report() - the rest of a report command once its options are
  * parsed: take the TRACE operand, build the profile with @ao, render it
- * to stdout with @render and @ro. Return: the exit code.
+ * with @render and @ro to @file (NULL or "-": stdout; see
+ * ppv_cli_out_open()). Return: the exit code.
  */
 typedef int (*ppv_cli_render_fn)(const struct ppv_profile *p, const struct ppv_render_opts *o,
 				 FILE *out);
 int ppv_cli_report(const struct ppv_cli_cmd *cmd, int argc, char **argv,
 		   const struct ppv_analyze_opts *ao, const struct ppv_render_opts *ro,
-		   ppv_cli_render_fn render);
+		   ppv_cli_render_fn render, const char *file);
 
 /*
  * ppv_cli_out_open() - where a report goes: stdout for NULL or "-", else

@@ -55,36 +55,15 @@ static int parse_args(int argc, char **argv, struct ppv_analyze_opts *ao, const 
 	return 0;
 }
 
-/* Render into @file (NULL or "-": stdout); a file is removed if anything fails. */
-static int write_profile(const struct ppv_profile *p, const char *file)
-{
-	FILE *out = ppv_cli_out_open(&ppv_cmd_callgrind, file);
-
-	if (!out)
-		return PPV_EXIT_TRACE;
-	return ppv_cli_render_status(&ppv_cmd_callgrind,
-				     ppv_cli_out_close(out, file, ppv_render_callgrind(p, NULL, out)));
-}
-
 static int run(int argc, char **argv)
 {
 	struct ppv_analyze_opts ao = { .sz = sizeof(ao) };
-	const char *path, *file = NULL;
-	struct ppv_profile *p;
-	struct ppv_trace *t;
+	const char *file = NULL;
 	int rc = parse_args(argc, argv, &ao, &file);
 
 	if (rc)
 		return rc < 0 ? PPV_EXIT_OK : rc;
-	path = ppv_cli_trace_arg(&ppv_cmd_callgrind, argc, argv);
-	if (!path)
-		return PPV_EXIT_USAGE;
-	rc = ppv_cli_analyze(path, &ao, &t, &p);
-	if (rc != PPV_EXIT_OK)
-		return rc;
-	rc = write_profile(p, file);
-	ppv_cli_analyze_end(t, p);
-	return rc;
+	return ppv_cli_report(&ppv_cmd_callgrind, argc, argv, &ao, NULL, ppv_render_callgrind, file);
 }
 
 const struct ppv_cli_cmd ppv_cmd_callgrind = {

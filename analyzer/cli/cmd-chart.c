@@ -109,7 +109,7 @@ static int run(int argc, char **argv)
 	rc = parse_args(argc, argv, &ao, &ro);
 	if (rc)
 		return rc < 0 ? PPV_EXIT_OK : rc;
-	return ppv_cli_report(&ppv_cmd_chart, argc, argv, &ao, &ro, ppv_render_chart);
+	return ppv_cli_report(&ppv_cmd_chart, argc, argv, &ao, &ro, ppv_render_chart, NULL);
 }
 
 const struct ppv_cli_cmd ppv_cmd_chart = {

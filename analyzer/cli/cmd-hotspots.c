@@ -74,7 +74,7 @@ static int run(int argc, char **argv)
 		if (rc)
 			return rc;
 	}
-	return ppv_cli_report(&ppv_cmd_hotspots, argc, argv, &ao, &ro, ppv_render_hotspots);
+	return ppv_cli_report(&ppv_cmd_hotspots, argc, argv, &ao, &ro, ppv_render_hotspots, NULL);
 }
 
 const struct ppv_cli_cmd ppv_cmd_hotspots = {

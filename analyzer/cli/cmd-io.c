@@ -64,7 +64,7 @@ static int run(int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? PPV_EXIT_OK : rc;
-	return ppv_cli_report(&ppv_cmd_io, argc, argv, &ao, &ro, ppv_render_io);
+	return ppv_cli_report(&ppv_cmd_io, argc, argv, &ao, &ro, ppv_render_io, NULL);
 }
 
 const struct ppv_cli_cmd ppv_cmd_io = {

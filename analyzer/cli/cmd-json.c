@@ -82,38 +82,16 @@ static int parse_args(int argc, char **argv, struct ppv_analyze_opts *ao,
 	return 0;
 }
 
-/* Render into @file (NULL or "-": stdout); a file is removed if anything fails. */
-static int write_report(const struct ppv_profile *p, const struct ppv_render_opts *ro,
-			const char *file)
-{
-	FILE *out = ppv_cli_out_open(&ppv_cmd_json, file);
-
-	if (!out)
-		return PPV_EXIT_TRACE;
-	return ppv_cli_render_status(&ppv_cmd_json,
-				     ppv_cli_out_close(out, file, ppv_render_json(p, ro, out)));
-}
-
 static int run(int argc, char **argv)
 {
 	struct ppv_analyze_opts ao = { .sz = sizeof(ao) };
 	struct ppv_render_opts ro = { .sz = sizeof(ro), .pretty = 1 };
-	const char *path, *file = NULL;
-	struct ppv_profile *p;
-	struct ppv_trace *t;
+	const char *file = NULL;
 	int rc = parse_args(argc, argv, &ao, &ro, &file);
 
 	if (rc)
 		return rc < 0 ? PPV_EXIT_OK : rc;
-	path = ppv_cli_trace_arg(&ppv_cmd_json, argc, argv);
-	if (!path)
-		return PPV_EXIT_USAGE;
-	rc = ppv_cli_analyze(path, &ao, &t, &p);
-	if (rc != PPV_EXIT_OK)
-		return rc;
-	rc = write_report(p, &ro, file);
-	ppv_cli_analyze_end(t, p);
-	return rc;
+	return ppv_cli_report(&ppv_cmd_json, argc, argv, &ao, &ro, ppv_render_json, file);
 }
 
 const struct ppv_cli_cmd ppv_cmd_json = {

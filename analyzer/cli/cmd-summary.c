@@ -54,7 +54,7 @@ static int run(int argc, char **argv)
 				return ppv_cli_usage(&ppv_cmd_summary, "unknown option");
 		}
 	}
-	return ppv_cli_report(&ppv_cmd_summary, argc, argv, &ao, &ro, ppv_render_summary);
+	return ppv_cli_report(&ppv_cmd_summary, argc, argv, &ao, &ro, ppv_render_summary, NULL);
 }
 
 const struct ppv_cli_cmd ppv_cmd_summary = {

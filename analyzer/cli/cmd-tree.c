@@ -93,7 +93,7 @@ static int run(int argc, char **argv)
 		if (rc)
 			return rc;
 	}
-	return ppv_cli_report(&ppv_cmd_tree, argc, argv, &ao, &ro, ppv_render_tree);
+	return ppv_cli_report(&ppv_cmd_tree, argc, argv, &ao, &ro, ppv_render_tree, NULL);
 }
 
 const struct ppv_cli_cmd ppv_cmd_tree = {
