@@ -293,7 +293,11 @@ static int print_folded(const struct ppv_stack_tree *t, int sides, FILE *out)
 	return 0;
 }
 
-int ppv_render_folded(const struct ppv_profile *p, const struct ppv_render_opts *opts, FILE *out)
+/* One column of weights for @cur alone; with @base, two (before, after),
+ * the stacks of @cur first so the order follows the profile the diff is
+ * about. */
+static int render(const struct ppv_profile *base, const struct ppv_profile *cur,
+		  const struct ppv_render_opts *opts, FILE *out)
 {
 	struct ppv_stack_tree t;
 	struct ppv_render_opts o;
@@ -304,31 +308,22 @@ int ppv_render_folded(const struct ppv_profile *p, const struct ppv_render_opts 
 		rc = ppv_stack_tree_init(&t, o.flame_by);
 	if (rc < 0)
 		return rc;
-	rc = ppv_stack_tree_add(&t, p, 0);
+	rc = ppv_stack_tree_add(&t, cur, base ? 1 : 0);
+	if (rc == 0 && base)
+		rc = ppv_stack_tree_add(&t, base, 0);
 	if (rc == 0)
-		rc = print_folded(&t, 1, out);
+		rc = print_folded(&t, base ? 2 : 1, out);
 	ppv_stack_tree_fini(&t);
 	return rc < 0 ? rc : ppv_render_end(out);
 }
 
-/* Stacks of @cur first, so the order follows the profile the diff is about. */
+int ppv_render_folded(const struct ppv_profile *p, const struct ppv_render_opts *opts, FILE *out)
+{
+	return render(NULL, p, opts, out);
+}
+
 int ppv_render_folded_diff(const struct ppv_profile *base, const struct ppv_profile *cur,
 			   const struct ppv_render_opts *opts, FILE *out)
 {
-	struct ppv_stack_tree t;
-	struct ppv_render_opts o;
-	int rc;
-
-	rc = ppv_render_opts_fill(opts, PPV_RENDER_DEFAULT_LIMIT, &o);
-	if (rc == 0)
-		rc = ppv_stack_tree_init(&t, o.flame_by);
-	if (rc < 0)
-		return rc;
-	rc = ppv_stack_tree_add(&t, cur, 1);
-	if (rc == 0)
-		rc = ppv_stack_tree_add(&t, base, 0);
-	if (rc == 0)
-		rc = print_folded(&t, 2, out);
-	ppv_stack_tree_fini(&t);
-	return rc < 0 ? rc : ppv_render_end(out);
+	return render(base, cur, opts, out);
 }
