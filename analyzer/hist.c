@@ -99,3 +99,34 @@ PPV_API uint64_t ppv_hist_percentile(const struct ppv_hist *h, double q)
 	}
 	return h->max;
 }
+
+PPV_API uint64_t ppv_profile_min_duration_for(const struct ppv_profile *p, uint64_t max_calls)
+{
+	uint64_t seen = 0, low = 0, width;
+
+	/* Walk every function's buckets together, longest first, until one
+	 * more bucket would pass @max_calls: calls in the buckets already
+	 * walked all last at least the last one's lower bound. */
+	for (unsigned int g = PPV_HIST_GROUPS; g-- > 0;) {
+		for (unsigned int b = PPV_HIST_SUB; b-- > 0;) {
+			uint64_t n = 0;
+
+			for (size_t i = 0; i < p->nfuncs; i++) {
+				const struct ppv_hist *h = &p->funcs[i]->hist;
+
+				n += h->group[g] ? h->group[g][b] : 0;
+			}
+			if (!n)
+				continue;
+			if (seen + n > max_calls) {
+				if (seen)
+					return low;
+				/* not even the longest calls fit: keep none */
+				return bucket_low(g, b, &width) + width;
+			}
+			seen += n;
+			low = bucket_low(g, b, &width);
+		}
+	}
+	return 0;
+}

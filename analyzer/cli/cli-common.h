@@ -96,6 +96,12 @@ int ppv_cli_common_option(const struct ppv_cli_cmd *cmd, int opt, const char *ar
 int ppv_cli_parse_duration(const char *s, uint64_t *ns);
 
 /*
+ * ppv_cli_parse_size() - "256M", "1G", "64K", "512MiB" (powers of 1024) or a
+ * bare number of bytes. Return: 0, or -1 if @s is not a size.
+ */
+int ppv_cli_parse_size(const char *s, uint64_t *bytes);
+
+/*
  * ppv_cli_analyze() - open @path, build its profile with @o, print the
  * trace's warnings. Return: PPV_EXIT_OK with *@t and *@p set (free both
  * with ppv_cli_analyze_end()), or the exit code after printing the error.

@@ -18,10 +18,17 @@
 
 /* Viewers load the whole JSON document; around 500 MB they give up. */
 #define TIMELINE_BIG (500ull * 1000 * 1000)
+/* Without --min-duration the file is kept under this (--max-size). */
+#define TIMELINE_DEFAULT_MAX (256ull << 20)
+/* A call's X event, for the estimate: about 110 bytes with short names. */
+#define TIMELINE_BYTES_PER_CALL 128
 
 struct tl_args {
 	struct ppv_timeline_opts to;
 	const char *file;
+	uint64_t max_size;  /* 0: no limit */
+	int min_dur_given;  /* --min-duration: no automatic choice */
+	int min_dur_chosen; /* to.min_dur_ns was chosen to honour max_size */
 };
 
 /* Passed as cb_arg: the timeline, and the calls counted for the report. */
@@ -47,6 +54,9 @@ static void help(FILE *out)
 		"  --gzip                 compress with gzip (Perfetto opens .json.gz)\n"
 		"  --min-duration DURATION leave out calls shorter than DURATION (e.g.\n"
 		"                         10us; chrome only): keeps big traces loadable\n"
+		"  --max-size SIZE        without --min-duration, leave out the shortest\n"
+		"                         calls so the JSON stays under SIZE (default\n"
+		"                         256M; 0: keep every call); costs a counting pass\n"
 		"  -h, --help             show this help\n\n" PPV_CLI_COMMON_HELP);
 }
 
@@ -82,6 +92,13 @@ static int parse_one(int c, const char *arg, struct ppv_analyze_opts *ao, struct
 			return ppv_cli_usage(&ppv_cmd_timeline,
 					     "--min-duration takes a duration (e.g. 10us), not '%s'",
 					     arg);
+		a->min_dur_given = 1;
+		return 0;
+	case 0x203:
+		if (ppv_cli_parse_size(arg, &a->max_size))
+			return ppv_cli_usage(&ppv_cmd_timeline,
+					     "--max-size takes a size (e.g. 256M, 0 for no limit), "
+					     "not '%s'", arg);
 		return 0;
 	}
 	rc = ppv_cli_common_option(&ppv_cmd_timeline, c, arg, ao);
@@ -97,6 +114,7 @@ static int parse_args(int argc, char **argv, struct ppv_analyze_opts *ao, struct
 		{ "format", required_argument, NULL, 0x200 },
 		{ "gzip", no_argument, NULL, 0x201 },
 		{ "min-duration", required_argument, NULL, 0x202 },
+		{ "max-size", required_argument, NULL, 0x203 },
 		{ "help", no_argument, NULL, 'h' },
 		PPV_CLI_COMMON_LONGOPTS,
 		{ 0 },
@@ -111,7 +129,7 @@ static int parse_args(int argc, char **argv, struct ppv_analyze_opts *ao, struct
 		if ((rc = parse_one(c, optarg, ao, a)))
 			return rc;
 	}
-	if (a->to.min_dur_ns && a->to.format != PPV_TIMELINE_CHROME)
+	if (a->min_dur_given && a->to.format != PPV_TIMELINE_CHROME)
 		return ppv_cli_usage(&ppv_cmd_timeline, "--min-duration applies to --format chrome");
 	if (a->file && ends_with(a->file, ".gz"))
 		a->to.gzip = 1;
@@ -155,12 +173,38 @@ static void report(const struct tl_args *a, const struct tl_run *run, int to_std
 	fprintf(stderr, "ppv-analyze timeline: wrote %" PRIu64 " calls to %s%s; %" PRIu64
 		" dropped", run->written, to_stdout ? "stdout" : a->file, size, run->dropped);
 	if (a->to.min_dur_ns)
-		fprintf(stderr, " (shorter than %s)",
-			ppv_format_duration(a->to.min_dur_ns, buf, sizeof(buf)));
+		fprintf(stderr, " (shorter than %s%s)",
+			ppv_format_duration(a->to.min_dur_ns, buf, sizeof(buf)),
+			a->min_dur_chosen ? ", to stay under --max-size; --max-size 0 keeps all" : "");
 	fputc('\n', stderr);
 	if (bytes > 0 && (unsigned long long)bytes > TIMELINE_BIG && !a->to.gzip)
 		fprintf(stderr, "ppv-analyze timeline: note: viewers struggle with JSON above "
 				"~500 MB: try --min-duration, -F, --time-range or -o FILE.json.gz\n");
+}
+
+/*
+ * Without --min-duration, a first pass counts the calls by duration and the
+ * shortest are left out if all of them would not fit in --max-size.
+ */
+static int choose_min_duration(const char *path, const struct ppv_analyze_opts *ao,
+			       struct tl_args *a)
+{
+	struct ppv_analyze_opts plain = *ao;
+	struct ppv_profile *p;
+	struct ppv_trace *t;
+	int rc;
+
+	if (a->min_dur_given || !a->max_size || a->to.format != PPV_TIMELINE_CHROME)
+		return PPV_EXIT_OK;
+	plain.on_frame = NULL;
+	plain.on_event = NULL;
+	rc = ppv_cli_analyze(path, &plain, &t, &p);
+	if (rc != PPV_EXIT_OK)
+		return rc;
+	a->to.min_dur_ns = ppv_profile_min_duration_for(p, a->max_size / TIMELINE_BYTES_PER_CALL);
+	a->min_dur_chosen = a->to.min_dur_ns != 0;
+	ppv_cli_analyze_end(t, p);
+	return PPV_EXIT_OK;
 }
 
 /* Build the profile with the timeline fed during the pass, then finish it. */
@@ -191,7 +235,7 @@ static int render(const char *path, struct ppv_analyze_opts *ao, struct tl_args 
 static int run(int argc, char **argv)
 {
 	struct ppv_analyze_opts ao = { .sz = sizeof(ao) };
-	struct tl_args a = { .to = { .sz = sizeof(a.to) } };
+	struct tl_args a = { .to = { .sz = sizeof(a.to) }, .max_size = TIMELINE_DEFAULT_MAX };
 	struct tl_run tr = { 0 };
 	int rc = parse_args(argc, argv, &ao, &a), to_stdout;
 	const char *path;
@@ -205,6 +249,9 @@ static int run(int argc, char **argv)
 	to_stdout = !a.file || strcmp(a.file, "-") == 0;
 	if (to_stdout && a.to.gzip && isatty(STDOUT_FILENO))
 		return ppv_cli_usage(&ppv_cmd_timeline, "not writing gzip to a terminal: use -o FILE");
+	rc = choose_min_duration(path, &ao, &a);
+	if (rc != PPV_EXIT_OK)
+		return rc;
 	out = ppv_cli_out_open(&ppv_cmd_timeline, a.file);
 	if (!out)
 		return PPV_EXIT_TRACE;

@@ -336,6 +336,14 @@ PPV_API int ppv_sort_key_parse(const char *s, enum ppv_sort_key *out);
 PPV_API int ppv_profile_sorted(const struct ppv_profile *p, enum ppv_sort_key key,
 			       const struct ppv_func_stats **out);
 
+/**
+ * ppv_profile_min_duration_for() - the shortest call duration d such that
+ * at most @max_calls of the profile's calls last d or longer, to the
+ * histograms' resolution (1/128 of a power of two): what a timeline keeps
+ * to stay within a size. 0 when every call fits.
+ */
+PPV_API uint64_t ppv_profile_min_duration_for(const struct ppv_profile *p, uint64_t max_calls);
+
 /** ppv_io_kind_name() - "file-read", "network", ...; "unknown" otherwise. */
 PPV_API const char *ppv_io_kind_name(unsigned int kind);
 

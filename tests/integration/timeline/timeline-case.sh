@@ -73,6 +73,16 @@ case_fib() {
 		{ cat "$work/short.err"; fail "--min-duration: written + dropped != $total"; }
 	check chrome "$work/short.json" calls="$kept" min_dur_ns=2000 name.main=1
 
+	# without --min-duration, --max-size leaves out the shortest calls
+	analyze capped timeline --max-size 200K -o "$work/capped.json"
+	kept=$(written capped)
+	dropped=$(sed -nE 's/.*; ([0-9]+) dropped \(shorter than .*, to stay under --max-size.*/\1/p' \
+		"$work/capped.err")
+	[ -n "$kept" ] && [ -n "$dropped" ] && [ $((kept + dropped)) -eq $total ] && [ "$dropped" -gt 0 ] ||
+		{ cat "$work/capped.err"; fail "--max-size: written + dropped != $total"; }
+	[ "$(stat -c %s "$work/capped.json")" -le 204800 ] || fail "--max-size 200K wrote more than 200 KiB"
+	check chrome "$work/capped.json" calls="$kept" name.main=1
+
 	analyze gz timeline -o "$work/fib.json.gz"
 	gzip -t "$work/fib.json.gz" || fail "-o FILE.gz is not gzip"
 	check chrome "$work/fib.json.gz" calls=$total
@@ -167,6 +177,7 @@ case_usage() {
 	record "$prog" 5
 	expect 2 "--format takes chrome or speedscope" timeline --format svg "$work/trace"
 	expect 2 "--min-duration takes a duration" timeline --min-duration soon "$work/trace"
+	expect 2 "--max-size takes a size" timeline --max-size huge "$work/trace"
 	expect 2 "--min-duration applies to --format chrome" timeline --format speedscope --min-duration 1us "$work/trace"
 	expect 2 "missing TRACE" timeline
 	expect 2 "unknown option" callgrind --bogus "$work/trace"

@@ -480,3 +480,18 @@ Test(profile, names_are_demangled_and_unknown_addresses_keep_their_module)
 	cr_assert_eq(f->calls, 1);
 	done(b);
 }
+
+Test(profile, picks_the_duration_that_keeps_a_number_of_calls)
+{
+	/* main 1000 ns { a 300 { b 100 }, b 100 }: 4 calls of 1000, 300, 100, 100 ns */
+	struct built b;
+
+	write_trace(10, nested, sizeof(nested) / sizeof(nested[0]));
+	b = build(NULL);
+	cr_assert_eq(ppv_profile_min_duration_for(b.p, 4), 0);
+	cr_assert_eq(ppv_profile_min_duration_for(b.p, 3), 300); /* b's two calls go */
+	cr_assert_eq(ppv_profile_min_duration_for(b.p, 2), 300);
+	cr_assert_eq(ppv_profile_min_duration_for(b.p, 1), 1000);
+	cr_assert_gt(ppv_profile_min_duration_for(b.p, 0), 1000);
+	done(b);
+}
