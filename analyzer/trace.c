@@ -59,6 +59,7 @@ struct ppv_trace {
 	char *warnings;
 	size_t wlen;
 	int failed;
+	struct ppv_event side_out; /* a side-queue event lent by _next_borrow() */
 };
 
 static _Thread_local char open_err[1024];
@@ -399,23 +400,26 @@ static struct pending *peek(struct proc *p, int *from_side)
 	return *from_side ? s : m;
 }
 
-static void take(struct proc *p, int from_side, struct ppv_event *ev)
+/* Remove the next event of @p; return it, in the buffer or in @spare. */
+static const struct ppv_event *take(struct proc *p, int from_side, struct ppv_event *spare)
 {
-	if (!from_side) {
-		*ev = p->buf[p->head++].ev;
-		return;
-	}
-	*ev = p->side[0].ev;
+	if (!from_side)
+		return &p->buf[p->head++].ev;
+	*spare = p->side[0].ev;
 	memmove(p->side, p->side + 1, --p->nside * sizeof(*p->side));
+	return spare;
 }
 
-static int push(struct proc *p, const struct ppv_event *ev)
+/*
+ * The slot the next event is decoded into, at the end of the buffer: events
+ * are read in place, not copied in. Compacts once everything released is
+ * consumed, but only when the waiting events fill at most a third of the
+ * buffer: each event is then moved half a time on average, not once per
+ * drain cycle. Pointers lent by ppv_trace_next_borrow() stay valid: this
+ * runs only on the next call.
+ */
+static struct ppv_event *slot(struct proc *p)
 {
-	if (is_bookkeeping(ev->type))
-		return push_side(p, ev);
-	/* Compact once everything released is consumed, but only when the
-	 * waiting events fill at most a third of the buffer: each event is
-	 * then moved half a time on average, not once per drain cycle. */
 	if (p->head > 0 && p->head == p->ready && p->len == p->cap &&
 	    3 * (p->len - p->head) <= p->cap) {
 		memmove(p->buf, p->buf + p->head, (p->len - p->head) * sizeof(*p->buf));
@@ -428,20 +432,26 @@ static int push(struct proc *p, const struct ppv_event *ev)
 		struct pending *v = realloc(p->buf, cap * sizeof(*v));
 
 		if (!v)
-			return -ENOMEM;
+			return NULL;
 		p->buf = v;
 		free(p->tmp); /* reallocated at the next sort, at the new size */
 		p->tmp = NULL;
 		p->cap = cap;
 	}
-	if (ev->ts < p->max_ts)
+	return &p->buf[p->len].ev;
+}
+
+/* Make the event decoded into slot() part of the waiting window. */
+static void commit(struct proc *p)
+{
+	uint64_t ts = p->buf[p->len].ev.ts;
+
+	if (ts < p->max_ts)
 		p->sorted = 0;
 	else
-		p->max_ts = ev->ts;
-	p->buf[p->len].ev = *ev;
+		p->max_ts = ts;
 	p->buf[p->len].seq = p->seq++;
 	p->len++;
-	return 0;
 }
 
 static int fail(struct ppv_trace *t, int err, const char *msg)
@@ -452,45 +462,63 @@ static int fail(struct ppv_trace *t, int err, const char *msg)
 }
 
 /* Read @p until something is released or the file ends. */
+static int at_eof(struct ppv_trace *t, struct proc *p)
+{
+	const struct ppv_native_stats *st = ppv_native_reader_stats(p->r);
+
+	p->eof = 1;
+	p->info.complete = st->complete;
+	if (ppv_native_reader_warning(p->r))
+		add_warning(t, ppv_native_reader_warning(p->r));
+	return release(p, 0, 1) ? fail(t, -ENOMEM, NULL) : 0;
+}
+
+/* Read @p until something is released or the file ends. */
 static int fill(struct ppv_trace *t, struct proc *p)
 {
-	struct ppv_event ev;
 	int side;
 
 	while (!peek(p, &side) && !p->eof) {
-		int rc = ppv_native_reader_next(p->r, &ev);
+		struct ppv_event *ev = slot(p);
+		int rc;
 
+		if (!ev)
+			return fail(t, -ENOMEM, NULL);
+		rc = ppv_native_reader_next(p->r, ev);
 		if (rc < 0)
 			return fail(t, rc, ppv_native_reader_last_error(p->r));
-		if (rc == 0) {
-			const struct ppv_native_stats *st = ppv_native_reader_stats(p->r);
-
-			p->eof = 1;
-			p->info.complete = st->complete;
-			if (ppv_native_reader_warning(p->r))
-				add_warning(t, ppv_native_reader_warning(p->r));
-			if (release(p, 0, 1))
-				return fail(t, -ENOMEM, NULL);
-			break;
-		}
-		if ((ev.type == PPV_EVENT_MODULE_LOAD || ev.type == PPV_EVENT_MODULE_UNLOAD) &&
-		    ppv_module_map_apply(p->mods, &ev) < 0)
+		if (rc == 0)
+			return at_eof(t, p);
+		if ((ev->type == PPV_EVENT_MODULE_LOAD || ev->type == PPV_EVENT_MODULE_UNLOAD) &&
+		    ppv_module_map_apply(p->mods, ev) < 0)
 			return fail(t, -ENOMEM, NULL);
 		/* A watermark is the merge's own: it is stamped earlier than the
 		 * chunk it ends, so keeping it would force a sort of the whole
 		 * waiting window at every chunk. */
-		if (ev.type == PPV_EVENT_SYNC) {
-			if (release(p, ev.ts, 0))
+		if (ev->type == PPV_EVENT_SYNC) {
+			if (release(p, ev->ts, 0))
 				return fail(t, -ENOMEM, NULL);
-			continue;
+		} else if (is_bookkeeping(ev->type)) {
+			if (push_side(p, ev) < 0)
+				return fail(t, -ENOMEM, NULL);
+		} else {
+			commit(p);
 		}
-		if (push(p, &ev) < 0)
-			return fail(t, -ENOMEM, NULL);
 	}
 	return 0;
 }
 
-PPV_API int ppv_trace_next(struct ppv_trace *t, struct ppv_event *ev)
+static const struct ppv_event *lend(struct proc *p, const struct ppv_event *ev)
+{
+	p->info.events++;
+	if (ev->ts > p->info.end_ns)
+		p->info.end_ns = ev->ts;
+	if (ev->type == PPV_EVENT_LOSS)
+		p->info.lost += ev->loss.count;
+	return ev;
+}
+
+PPV_API int ppv_trace_next_borrow(struct ppv_trace *t, const struct ppv_event **out)
 {
 	struct proc *best = NULL;
 	struct pending *best_ev = NULL;
@@ -498,6 +526,12 @@ PPV_API int ppv_trace_next(struct ppv_trace *t, struct ppv_event *ev)
 
 	if (t->failed)
 		return t->failed;
+	/* One process whose next event is released and no bookkeeping record
+	 * waits: the common case needs no comparison. */
+	if (t->nprocs == 1 && !t->procs[0].nside && t->procs[0].head < t->procs[0].ready) {
+		*out = lend(&t->procs[0], &t->procs[0].buf[t->procs[0].head++].ev);
+		return 1;
+	}
 	for (size_t i = 0; i < t->nprocs; i++) {
 		struct proc *p = &t->procs[i];
 		struct pending *c;
@@ -514,13 +548,18 @@ PPV_API int ppv_trace_next(struct ppv_trace *t, struct ppv_event *ev)
 	}
 	if (!best)
 		return 0;
-	take(best, best_side, ev);
-	best->info.events++;
-	if (ev->ts > best->info.end_ns)
-		best->info.end_ns = ev->ts;
-	if (ev->type == PPV_EVENT_LOSS)
-		best->info.lost += ev->loss.count;
+	*out = lend(best, take(best, best_side, &t->side_out));
 	return 1;
+}
+
+PPV_API int ppv_trace_next(struct ppv_trace *t, struct ppv_event *ev)
+{
+	const struct ppv_event *e;
+	int rc = ppv_trace_next_borrow(t, &e);
+
+	if (rc > 0)
+		*ev = *e;
+	return rc;
 }
 
 PPV_API const char *ppv_trace_last_error(const struct ppv_trace *t)

@@ -195,6 +195,13 @@ PPV_API int ppv_trace_next(struct ppv_trace *t, struct ppv_event *ev);
  */
 PPV_API const char *ppv_trace_info(const struct ppv_trace *t, size_t i, const char *key);
 
+/**
+ * ppv_trace_next_borrow() - ppv_trace_next() without the copy: *@ev points
+ * at the event inside @t.
+ * Ownership: *@ev is borrowed; valid until the next call on @t.
+ */
+PPV_API int ppv_trace_next_borrow(struct ppv_trace *t, const struct ppv_event **ev);
+
 /** ppv_trace_last_error() - message describing the last error of @t. */
 PPV_API const char *ppv_trace_last_error(const struct ppv_trace *t);
 
