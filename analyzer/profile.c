@@ -23,8 +23,12 @@
 #include "profile-internal.h"
 
 #define CCT_CHUNK 4096
+/* A scope's frame key: its name's address with a bit no code address has,
+ * so that a scope never matches a function's exit. */
+#define SCOPE_KEY(name) ((uint64_t)(uintptr_t)(name) | (UINT64_C(1) << 63))
 
 struct frame {
+	uint64_t key;          /* the address (or scope name) it was entered with */
 	uint32_t func;
 	uint8_t counted;
 	struct ppv_cct *node;  /* counted: this frame's node */
@@ -202,7 +206,7 @@ static int report(struct pass *ps, const struct thr *t, const struct ppv_func *f
 	return ps->o.on_frame(&r, ps->o.cb_arg);
 }
 
-static int push(struct pass *ps, struct thr *t, uint32_t func, uint64_t ts)
+static int push(struct pass *ps, struct thr *t, uint32_t func, uint64_t ts, uint64_t key)
 {
 	struct ppv_func *f = ppv_func_table_get(ps->ft, func);
 	struct frame *fr;
@@ -219,6 +223,7 @@ static int push(struct pass *ps, struct thr *t, uint32_t func, uint64_t ts)
 	if (ensure_active(t, func))
 		return -ENOMEM;
 	fr = &t->stack[t->depth++];
+	fr->key = key;
 	fr->func = func;
 	fr->start = ts;
 	fr->child_ns = 0;
@@ -277,9 +282,9 @@ static int pop(struct pass *ps, struct thr *t, uint64_t ts, int unfinished)
 	return rc;
 }
 
-static int on_arrive(struct pass *ps, struct thr *t, int64_t func, uint64_t ts)
+static int on_arrive(struct pass *ps, struct thr *t, int64_t func, uint64_t ts, uint64_t key)
 {
-	return func < 0 ? (int)func : push(ps, t, (uint32_t)func, ts);
+	return func < 0 ? (int)func : push(ps, t, (uint32_t)func, ts, key);
 }
 
 /* An exit of @func: the top frame, or one below frames that longjmp or an
@@ -447,12 +452,19 @@ static int on_event(struct pass *ps, const struct ppv_event *ev)
 	}
 	switch (ev->type) {
 	case PPV_EVENT_ENTER:
-		return on_arrive(ps, t, ppv_func_table_addr(ps->ft, ev->pid, ev->func.addr), ev->ts);
+		return on_arrive(ps, t, ppv_func_table_addr(ps->ft, ev->pid, ev->func.addr), ev->ts,
+				 ev->func.addr);
 	case PPV_EVENT_EXIT:
+		/* the usual exit leaves the top frame: no lookup needed */
+		if (t->depth && t->stack[t->depth - 1].key == ev->func.addr)
+			return pop(ps, t, ev->ts, 0);
 		return on_leave(ps, t, ppv_func_table_addr(ps->ft, ev->pid, ev->func.addr), ev->ts);
 	case PPV_EVENT_SCOPE_ENTER:
-		return on_arrive(ps, t, ppv_func_table_scope(ps->ft, ev->scope.name), ev->ts);
+		return on_arrive(ps, t, ppv_func_table_scope(ps->ft, ev->scope.name), ev->ts,
+				 SCOPE_KEY(ev->scope.name));
 	case PPV_EVENT_SCOPE_EXIT:
+		if (t->depth && t->stack[t->depth - 1].key == SCOPE_KEY(ev->scope.name))
+			return pop(ps, t, ev->ts, 0);
 		return on_leave(ps, t, ppv_func_table_scope(ps->ft, ev->scope.name), ev->ts);
 	case PPV_EVENT_IO:
 		return on_io(ps, t, ev);
@@ -534,20 +546,20 @@ static void summary_from_trace(struct ppv_profile *p, struct ppv_trace *t)
 static int run_pass(struct pass *ps)
 {
 	struct ppv_profile *p = ps->p;
-	struct ppv_event ev;
+	const struct ppv_event *ev;
 	int rc;
 
-	while ((rc = ppv_trace_next(p->trace, &ev)) > 0) {
+	while ((rc = ppv_trace_next_borrow(p->trace, &ev)) > 0) {
 		p->sum.events++;
 		/* the run's extent is its threads' events, not the writer's
 		 * bookkeeping (watermarks, calibration, module maps) */
-		if (ev.type >= PPV_EVENT_ENTER && ev.type <= PPV_EVENT_THREAD_EXIT) {
-			if (!p->sum.start_ns || ev.ts < p->sum.start_ns)
-				p->sum.start_ns = ev.ts;
-			if (ev.ts > p->sum.end_ns)
-				p->sum.end_ns = ev.ts;
+		if (ev->type >= PPV_EVENT_ENTER && ev->type <= PPV_EVENT_THREAD_EXIT) {
+			if (!p->sum.start_ns || ev->ts < p->sum.start_ns)
+				p->sum.start_ns = ev->ts;
+			if (ev->ts > p->sum.end_ns)
+				p->sum.end_ns = ev->ts;
 		}
-		rc = on_event(ps, &ev);
+		rc = on_event(ps, ev);
 		if (rc)
 			return rc;
 	}
