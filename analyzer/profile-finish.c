@@ -133,7 +133,7 @@ static int sort_children(struct ppv_profile *p)
 	size_t cap = 0;
 
 	for (size_t c = 0; c < p->nchunks; c++) {
-		size_t used = c + 1 == p->nchunks ? p->chunk_used : 4096;
+		size_t used = c + 1 == p->nchunks ? p->chunk_used : PPV_CCT_CHUNK;
 
 		for (size_t i = 0; i < used; i++) {
 			struct ppv_cct_node *n = &p->chunks[c][i].pub;
@@ -193,7 +193,7 @@ static int build_edges(struct ppv_profile *p)
 	if (!p->edges)
 		return -ENOMEM;
 	for (size_t c = 0; c < p->nchunks; c++) {
-		size_t used = c + 1 == p->nchunks ? p->chunk_used : 4096;
+		size_t used = c + 1 == p->nchunks ? p->chunk_used : PPV_CCT_CHUNK;
 
 		for (size_t i = c ? 0 : 1; i < used; i++) {
 			const struct ppv_cct_node *nd = &p->chunks[c][i].pub;

@@ -92,8 +92,12 @@ struct ppv_profile {
 	size_t nio_func;
 };
 
-/* profile.c */
+/* cct.c: nodes come in chunks of PPV_CCT_CHUNK */
+#define PPV_CCT_CHUNK 4096
+int ppv_cct_init(struct ppv_profile *p);
 struct ppv_cct *ppv_cct_child(struct ppv_profile *p, struct ppv_cct *parent, uint32_t func);
+
+/* profile.c */
 int ppv_profile_io_name_add(struct ppv_profile *p, const struct ppv_event *ev, uint64_t ns);
 
 /* profile-finish.c: derive edges, sort children, build I/O rows. */

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * trace-internal.h - struct ppv_trace and its per-process state, shared by
+ * trace.c (opening, process files, symbolization) and trace-merge.c (the
+ * time-order merge). Private to analyzer/.
+ */
+#ifndef PPV_ANALYZER_TRACE_INTERNAL_H
+#define PPV_ANALYZER_TRACE_INTERNAL_H
+
+#include <perprovis/ppv-trace.h>
+
+#include "native-reader.h"
+#include "symbolizer.h"
+
+struct pending {
+	struct ppv_event ev;
+	uint64_t seq;
+};
+
+struct proc {
+	struct ppv_native_reader *r;
+	struct ppv_process_info info;
+	struct ppv_module_map *mods;
+	char *file;
+	char *exe, *cmdline;
+	struct pending *buf;
+	struct pending *tmp; /* merge scratch, as large as buf */
+	size_t *runs;        /* run starts found by sort_waiting() */
+	size_t nruns_cap;
+	/* The writer's own records (clock, modules, losses) are stamped when
+	 * it writes them, behind the threads' events: they wait here, sorted,
+	 * so that the main buffer stays in order. Few at a time. */
+	struct pending *side;
+	size_t nside, side_cap;
+	uint64_t watermark;  /* events below it may be returned */
+	size_t head, ready, len, cap; /* released [head, ready), waiting [ready, len) */
+	uint64_t seq, max_ts;
+	int sorted, eof;
+};
+
+struct ppv_trace {
+	struct proc *procs;
+	size_t nprocs;
+	struct ppv_symbolizer *sym;
+	char err[1024];
+	char *warnings;
+	size_t wlen;
+	int failed;
+	struct ppv_event side_out; /* a side-queue event lent by _next_borrow() */
+};
+
+/* Append a line to the trace's warnings (trace.c). */
+void ppv_trace_add_warning(struct ppv_trace *t, const char *msg);
+
+#endif
