@@ -5,8 +5,11 @@
 # the instrumented Lua interpreter running bench/workloads/bench.lua), with
 # `ppv-analyze info` (reading and merging only) as the baseline, and
 # `uftrace report` / `uftrace graph` on the same binaries when uftrace is
-# installed. Each command runs REPS times (default 3); the best time is
-# kept. FIB_N (32) and LUA_N (7: about 140 M events) size the workloads.
+# installed. Then the exports: folded stacks (`flame`) and the Chrome
+# timeline (whole, and with --min-duration 10us), next to `uftrace dump
+# --flame-graph` and `uftrace dump --chrome`, each once, output counted as
+# it streams (not stored). Each analysis runs REPS times (default 3); the
+# best time is kept. FIB_N (32) and LUA_N (7: about 140 M events) size the workloads.
 # Run by hand, never in the test suite.
 #
 # usage: bench/analyze-speed.sh [BUILD_DIR]   (default build-bench, release)
@@ -44,6 +47,32 @@ best_of() {
 	echo "$best"
 }
 
+# export_row WORKLOAD LABEL EVENTS CMD...: time CMD once, its output piped to wc -c
+export_row() {
+	local w=$1 label=$2 ev=$3 t0 t1 bytes
+	shift 3
+	t0=$(date +%s.%N)
+	bytes=$("$@" 2>/dev/null | wc -c)
+	t1=$(date +%s.%N)
+	awk -v w="$w" -v c="$label" -v e="$ev" -v a="$t0" -v b="$t1" -v n="$bytes" 'BEGIN {
+		printf "%-5s %-28s %9.2f s %10.1f MiB  (%.1f M events/s)\n", w, c, b - a, n / 1048576,
+			e / (b - a) / 1e6 }'
+}
+
+export_rows() {
+	local name=$1 events=$2
+	export_row "$name" "ppv flame (folded)" "$events" "$ana" flame "$work/$name.ppv"
+	export_row "$name" "ppv timeline" "$events" "$ana" timeline "$work/$name.ppv"
+	export_row "$name" "ppv timeline --min-duration 10us" "$events" \
+		"$ana" timeline --min-duration 10us "$work/$name.ppv"
+	if [ -d "$work/$name.uftrace" ]; then
+		export_row "$name" "uftrace dump --flame-graph" "$events" \
+			uftrace dump --flame-graph -d "$work/$name.uftrace"
+		export_row "$name" "uftrace dump --chrome" "$events" \
+			uftrace dump --chrome -d "$work/$name.uftrace"
+	fi
+}
+
 printf '%-5s %-16s %12s %9s %12s %10s\n' workload command events seconds "M events/s" "peak MiB"
 for w in "${workloads[@]}"; do
 	name=${w%%:*}
@@ -67,6 +96,7 @@ for w in "${workloads[@]}"; do
 		done
 	fi
 	du -sb "$work/$name.ppv" | awk -v w="$name" '{printf "%-5s trace on disk: %.1f MiB\n", w, $1 / 1048576}'
+	export_rows "$name" "$events"
 done
 echo "(best of $reps runs; events = events in the trace, the same count used for uftrace's rate;" \
 	"machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'))"
