@@ -62,7 +62,9 @@ export_row() {
 export_rows() {
 	local name=$1 events=$2
 	export_row "$name" "ppv flame (folded)" "$events" "$ana" flame "$work/$name.ppv"
-	export_row "$name" "ppv timeline" "$events" "$ana" timeline "$work/$name.ppv"
+	export_row "$name" "ppv timeline --max-size 0" "$events" \
+		"$ana" timeline --max-size 0 "$work/$name.ppv"
+	export_row "$name" "ppv timeline (default 256M)" "$events" "$ana" timeline "$work/$name.ppv"
 	export_row "$name" "ppv timeline --min-duration 10us" "$events" \
 		"$ana" timeline --min-duration 10us "$work/$name.ppv"
 	if [ -d "$work/$name.uftrace" ]; then
