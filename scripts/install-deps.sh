@@ -12,7 +12,7 @@ PKGS=(
 	libcriterion-dev libjansson-dev zlib1g-dev
 	procps
 )
-[ "${1:-}" = --tests ] && PKGS+=(python3-jsonschema chromium)
+[ "${1:-}" = --tests ] && PKGS+=(python3-jsonschema chromium fonts-liberation)
 
 missing=()
 for p in "${PKGS[@]}"; do
