@@ -195,6 +195,26 @@ int ppv_cli_common_option(const struct ppv_cli_cmd *cmd, int opt, const char *ar
 	return 0;
 }
 
+int ppv_cli_other_option(const struct ppv_cli_cmd *cmd, int opt, const char *arg,
+			 struct ppv_analyze_opts *o)
+{
+	int rc = ppv_cli_common_option(cmd, opt, arg, o);
+
+	if (rc < 0)
+		return PPV_EXIT_USAGE;
+	return rc ? 0 : ppv_cli_usage(cmd, "unknown option");
+}
+
+int ppv_cli_limit(const struct ppv_cli_cmd *cmd, const char *arg, unsigned int *out)
+{
+	long long n = ppv_cli_number(arg);
+
+	if (n <= 0 || n > 1000000)
+		return ppv_cli_usage(cmd, "-n takes a positive number, not '%s'", arg);
+	*out = (unsigned int)n;
+	return 0;
+}
+
 int ppv_cli_analyze(const char *path, const struct ppv_analyze_opts *o, struct ppv_trace **t,
 		    struct ppv_profile **p)
 {

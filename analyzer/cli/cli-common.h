@@ -90,6 +90,20 @@ int ppv_cli_common_option(const struct ppv_cli_cmd *cmd, int opt, const char *ar
 			  struct ppv_analyze_opts *o);
 
 /*
+ * ppv_cli_other_option() - an option the command does not handle itself:
+ * a common one, else "unknown option". Return: 0, or the exit code after
+ * printing usage.
+ */
+int ppv_cli_other_option(const struct ppv_cli_cmd *cmd, int opt, const char *arg,
+			 struct ppv_analyze_opts *o);
+
+/*
+ * ppv_cli_limit() - "-n N": a row count from 1 to 1000000 into *@out.
+ * Return: 0, or the exit code after printing usage.
+ */
+int ppv_cli_limit(const struct ppv_cli_cmd *cmd, const char *arg, unsigned int *out);
+
+/*
  * ppv_cli_parse_duration() - "250ms", "1.5s", "20us", "830ns", "2m" or a
  * bare number of ns. Return: 0, or -1 if @s is not a duration.
  */

@@ -26,23 +26,9 @@ static void help(FILE *out)
 static int parse_option(int c, const char *arg, struct ppv_render_opts *ro,
 			struct ppv_analyze_opts *ao)
 {
-	long long n;
-	int rc;
-
-	if (c == 'n') {
-		n = ppv_cli_number(arg);
-		if (n <= 0 || n > 1000000)
-			return ppv_cli_usage(&ppv_cmd_callgraph,
-					     "-n takes a positive number, not '%s'", arg);
-		ro->limit = (unsigned int)n;
-		return 0;
-	}
-	rc = ppv_cli_common_option(&ppv_cmd_callgraph, c, arg, ao);
-	if (rc < 0)
-		return PPV_EXIT_USAGE;
-	if (rc == 0)
-		return ppv_cli_usage(&ppv_cmd_callgraph, "unknown option");
-	return 0;
+	if (c == 'n')
+		return ppv_cli_limit(&ppv_cmd_callgraph, arg, &ro->limit);
+	return ppv_cli_other_option(&ppv_cmd_callgraph, c, arg, ao);
 }
 
 static int run(int argc, char **argv)

@@ -45,11 +45,9 @@ static int parse_args(int argc, char **argv, struct ppv_analyze_opts *ao, const 
 			*file = optarg;
 			break;
 		default:
-			rc = ppv_cli_common_option(&ppv_cmd_callgrind, c, optarg, ao);
-			if (rc < 0)
-				return PPV_EXIT_USAGE;
-			if (rc == 0)
-				return ppv_cli_usage(&ppv_cmd_callgrind, "unknown option");
+			rc = ppv_cli_other_option(&ppv_cmd_callgrind, c, optarg, ao);
+			if (rc)
+				return rc;
 		}
 	}
 	return 0;

@@ -47,8 +47,6 @@ static void help(FILE *out)
 
 static int parse_option(int c, const char *arg, struct flame_args *a)
 {
-	int rc;
-
 	switch (c) {
 	case OPT_BY:
 		if (ppv_flame_by_parse(arg, &a->ro.flame_by))
@@ -71,10 +69,7 @@ static int parse_option(int c, const char *arg, struct flame_args *a)
 		a->ro.title = arg;
 		return 0;
 	default:
-		rc = ppv_cli_common_option(&ppv_cmd_flame, c, arg, &a->ao);
-		if (rc < 0)
-			return PPV_EXIT_USAGE;
-		return rc ? 0 : ppv_cli_usage(&ppv_cmd_flame, "unknown option");
+		return ppv_cli_other_option(&ppv_cmd_flame, c, arg, &a->ao);
 	}
 }
 

@@ -26,28 +26,15 @@ static void help(FILE *out)
 static int parse_option(int c, const char *arg, struct ppv_render_opts *ro,
 			struct ppv_analyze_opts *ao)
 {
-	long long n;
-	int rc;
-
 	switch (c) {
 	case 'n':
-		n = ppv_cli_number(arg);
-		if (n <= 0 || n > 1000000)
-			return ppv_cli_usage(&ppv_cmd_hotspots, "-n takes a positive number, not '%s'",
-					     arg);
-		ro->limit = (unsigned int)n;
-		return 0;
+		return ppv_cli_limit(&ppv_cmd_hotspots, arg, &ro->limit);
 	case 's':
 		if (ppv_sort_key_parse(arg, &ro->sort) < 0)
 			return ppv_cli_usage(&ppv_cmd_hotspots, "unknown sort key '%s'", arg);
 		return 0;
 	default:
-		rc = ppv_cli_common_option(&ppv_cmd_hotspots, c, arg, ao);
-		if (rc < 0)
-			return PPV_EXIT_USAGE;
-		if (rc == 0)
-			return ppv_cli_usage(&ppv_cmd_hotspots, "unknown option");
-		return 0;
+		return ppv_cli_other_option(&ppv_cmd_hotspots, c, arg, ao);
 	}
 }
 

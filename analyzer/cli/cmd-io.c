@@ -30,7 +30,6 @@ static int parse_args(int argc, char **argv, struct ppv_analyze_opts *ao,
 		PPV_CLI_COMMON_LONGOPTS,
 		{ 0 },
 	};
-	long long n;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "hn:" PPV_CLI_COMMON_SHORTOPTS, opts, NULL)) != -1) {
@@ -39,18 +38,14 @@ static int parse_args(int argc, char **argv, struct ppv_analyze_opts *ao,
 			help(stdout);
 			return -1;
 		case 'n':
-			n = ppv_cli_number(optarg);
-			if (n <= 0 || n > 1000000)
-				return ppv_cli_usage(&ppv_cmd_io, "-n takes a positive number, "
-						     "not '%s'", optarg);
-			ro->limit = (unsigned int)n;
+			rc = ppv_cli_limit(&ppv_cmd_io, optarg, &ro->limit);
+			if (rc)
+				return rc;
 			break;
 		default:
-			rc = ppv_cli_common_option(&ppv_cmd_io, c, optarg, ao);
-			if (rc < 0)
-				return PPV_EXIT_USAGE;
-			if (rc == 0)
-				return ppv_cli_usage(&ppv_cmd_io, "unknown option");
+			rc = ppv_cli_other_option(&ppv_cmd_io, c, optarg, ao);
+			if (rc)
+				return rc;
 		}
 	}
 	return 0;

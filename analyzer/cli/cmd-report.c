@@ -60,8 +60,6 @@ static int parse_percent(const char *arg, double *out)
 static int parse_option(int c, const char *arg, struct ppv_analyze_opts *ao,
 			struct ppv_render_opts *ro, const char **file)
 {
-	int rc;
-
 	switch (c) {
 	case OPT_HTML:
 		*file = arg;
@@ -80,12 +78,7 @@ static int parse_option(int c, const char *arg, struct ppv_analyze_opts *ao,
 			return ppv_cli_usage(&ppv_cmd_report, "--sort: unknown key '%s'", arg);
 		return 0;
 	default:
-		rc = ppv_cli_common_option(&ppv_cmd_report, c, arg, ao);
-		if (rc < 0)
-			return PPV_EXIT_USAGE;
-		if (rc == 0)
-			return ppv_cli_usage(&ppv_cmd_report, "unknown option");
-		return 0;
+		return ppv_cli_other_option(&ppv_cmd_report, c, arg, ao);
 	}
 }
 

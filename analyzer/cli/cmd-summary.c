@@ -31,27 +31,22 @@ static int run(int argc, char **argv)
 	};
 	struct ppv_analyze_opts ao = { .sz = sizeof(ao) };
 	struct ppv_render_opts ro = { .sz = sizeof(ro) };
-	long long n;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "n:h" PPV_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			n = ppv_cli_number(optarg);
-			if (n <= 0 || n > 1000000)
-				return ppv_cli_usage(&ppv_cmd_summary,
-						     "-n takes a positive number, not '%s'", optarg);
-			ro.limit = (unsigned int)n;
+			rc = ppv_cli_limit(&ppv_cmd_summary, optarg, &ro.limit);
+			if (rc)
+				return rc;
 			break;
 		case 'h':
 			help(stdout);
 			return PPV_EXIT_OK;
 		default:
-			rc = ppv_cli_common_option(&ppv_cmd_summary, c, optarg, &ao);
-			if (rc < 0)
-				return PPV_EXIT_USAGE;
-			if (rc == 0)
-				return ppv_cli_usage(&ppv_cmd_summary, "unknown option");
+			rc = ppv_cli_other_option(&ppv_cmd_summary, c, optarg, &ao);
+			if (rc)
+				return rc;
 		}
 	}
 	return ppv_cli_report(&ppv_cmd_summary, argc, argv, &ao, &ro, ppv_render_summary, NULL);

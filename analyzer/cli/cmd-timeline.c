@@ -69,8 +69,6 @@ static int ends_with(const char *s, const char *suffix)
 
 static int parse_one(int c, const char *arg, struct ppv_analyze_opts *ao, struct tl_args *a)
 {
-	int rc;
-
 	switch (c) {
 	case 'o':
 		a->file = arg;
@@ -101,10 +99,7 @@ static int parse_one(int c, const char *arg, struct ppv_analyze_opts *ao, struct
 					     "not '%s'", arg);
 		return 0;
 	}
-	rc = ppv_cli_common_option(&ppv_cmd_timeline, c, arg, ao);
-	if (rc < 0)
-		return PPV_EXIT_USAGE;
-	return rc ? 0 : ppv_cli_usage(&ppv_cmd_timeline, "unknown option");
+	return ppv_cli_other_option(&ppv_cmd_timeline, c, arg, ao);
 }
 
 static int parse_args(int argc, char **argv, struct ppv_analyze_opts *ao, struct tl_args *a)

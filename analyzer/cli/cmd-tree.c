@@ -41,7 +41,6 @@ static int parse_option(int c, const char *arg, struct ppv_render_opts *ro,
 			struct ppv_analyze_opts *ao)
 {
 	long long n;
-	int rc;
 
 	switch (c) {
 	case 'd':
@@ -60,12 +59,7 @@ static int parse_option(int c, const char *arg, struct ppv_render_opts *ro,
 		ro->ascii = 1;
 		return 0;
 	default:
-		rc = ppv_cli_common_option(&ppv_cmd_tree, c, arg, ao);
-		if (rc < 0)
-			return PPV_EXIT_USAGE;
-		if (rc == 0)
-			return ppv_cli_usage(&ppv_cmd_tree, "unknown option");
-		return 0;
+		return ppv_cli_other_option(&ppv_cmd_tree, c, arg, ao);
 	}
 }
 
