@@ -53,6 +53,7 @@ static const struct ppv_cli_cmd *find(const char *name)
 int main(int argc, char **argv)
 {
 	const struct ppv_cli_cmd *cmd;
+	char prog[64];
 
 	if (argc < 2) {
 		usage(stderr);
@@ -85,5 +86,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return PPV_EXIT_USAGE;
 	}
+	/* getopt prefixes its own messages with argv[0] */
+	snprintf(prog, sizeof(prog), "ppv-analyze %s", cmd->name);
+	argv[1] = prog;
 	return cmd->run(argc - 1, argv + 1);
 }
