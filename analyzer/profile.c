@@ -368,9 +368,16 @@ static int on_event(struct pass *ps, const struct ppv_event *ev)
 		return on_arrive(ps, t, ppv_func_table_addr(ps->ft, ev->pid, ev->func.addr), ev->ts,
 				 ev->func.addr);
 	case PPV_EVENT_EXIT:
-		/* the usual exit leaves the top frame: no lookup needed */
-		if (t->depth && t->stack[t->depth - 1].key == ev->func.addr)
+		/* the usual exit leaves the top frame: no lookup needed; an exit
+		 * without an address (LTTng's cyg-profile-fast records none)
+		 * leaves the top function frame */
+		if (t->depth && (t->stack[t->depth - 1].key == ev->func.addr ||
+				 (!ev->func.addr && !(t->stack[t->depth - 1].key >> 63))))
 			return pop(ps, t, ev->ts, 0);
+		if (!ev->func.addr) {
+			ps->p->sum.unmatched_exits++;
+			return 0;
+		}
 		return on_leave(ps, t, ppv_func_table_addr(ps->ft, ev->pid, ev->func.addr), ev->ts);
 	case PPV_EVENT_SCOPE_ENTER:
 		return on_arrive(ps, t, ppv_func_table_scope(ps->ft, ev->scope.name), ev->ts,

@@ -24,7 +24,9 @@ extern "C" {
 enum ppv_event_type {
 	PPV_EVENT_NONE = 0,
 	PPV_EVENT_ENTER = 1,         /* function entry, by address (func) */
-	PPV_EVENT_EXIT = 2,          /* function exit, by address (func) */
+	PPV_EVENT_EXIT = 2,          /* function exit, by address (func); address 0:
+				      * the innermost function (a source that
+				      * records none, as LTTng's cyg-profile-fast) */
 	PPV_EVENT_SCOPE_ENTER = 3,   /* named scope or PPV_FUNCTION() (scope) */
 	PPV_EVENT_SCOPE_EXIT = 4,    /* (scope) */
 	PPV_EVENT_IO = 5,            /* one I/O operation, stamped at its end (io) */

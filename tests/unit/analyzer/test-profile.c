@@ -495,3 +495,31 @@ Test(profile, picks_the_duration_that_keeps_a_number_of_calls)
 	cr_assert_gt(ppv_profile_min_duration_for(b.p, 0), 1000);
 	done(b);
 }
+
+/* LTTng's cyg-profile-fast records exits without an address. */
+Test(profile, an_exit_without_address_leaves_the_innermost_function)
+{
+	struct ppv_writer_opts o = { .sz = sizeof(o), .pid = 30, .ppid = 1, .start_ns = 1000,
+				     .clock_source = PPV_CLOCK_MONOTONIC };
+	static const uint64_t at[][2] = { { 0x1000, 1100 }, { 0x2000, 1200 }, { 0, 1300 },
+					  { 0, 1400 }, { 0, 1500 } };
+	struct ppv_native_writer *w;
+	char path[128];
+	struct built b;
+
+	snprintf(path, sizeof(path), "%s/30.ppv", dir);
+	o.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert_eq(ppv_native_writer_open(&o, &w), 0);
+	for (int i = 0; i < 5; i++) {
+		struct ppv_event e = { .type = at[i][0] ? PPV_EVENT_ENTER : PPV_EVENT_EXIT,
+				       .tid = 30, .ts = at[i][1], .func = { at[i][0] } };
+
+		cr_assert_eq(ppv_native_writer_append(w, &e), 0);
+	}
+	cr_assert_eq(ppv_native_writer_close(w), 0);
+	b = build(NULL);
+	cr_assert_eq(func(&b, "0x2000")->total_ns, 100);
+	cr_assert_eq(func(&b, "0x1000")->total_ns, 300);
+	cr_assert_eq(ppv_profile_summary(b.p)->unmatched_exits, 1);
+	done(b);
+}
