@@ -10,6 +10,7 @@ PKGS=(
 	build-essential pkg-config meson ninja-build
 	libzstd-dev libelf-dev libdw-dev
 	libcriterion-dev libjansson-dev zlib1g-dev
+	liblttng-ust-dev lttng-tools libbabeltrace2-dev babeltrace2
 	procps
 )
 [ "${1:-}" = --tests ] && PKGS+=(python3-jsonschema chromium fonts-liberation)
