@@ -38,6 +38,8 @@ struct proc {
 	int sorted, eof;
 };
 
+struct ppv_trace_ctf;
+
 struct ppv_trace {
 	struct proc *procs;
 	size_t nprocs;
@@ -47,9 +49,22 @@ struct ppv_trace {
 	size_t wlen;
 	int failed;
 	struct ppv_event side_out; /* a side-queue event lent by _next_borrow() */
+	struct ppv_trace_ctf *ctf; /* a CTF trace (trace-ctf.c), or NULL: native */
 };
 
 /* Append a line to the trace's warnings (trace.c). */
 void ppv_trace_add_warning(struct ppv_trace *t, const char *msg);
+
+/*
+ * CTF traces (trace-ctf.c). ppv_trace_ctf_open() makes @t read the CTF
+ * traces at or under @path: -ENOENT if there is none (@err untouched),
+ * else 0 or an error described in @err (-ENOTSUP when built without
+ * babeltrace2). Processes appear in t->procs as their first events are
+ * read (with r == NULL). ppv_trace_ctf_next() is ppv_trace_next_borrow()
+ * for such a trace; ppv_trace_ctf_close() frees what _open() made, if any.
+ */
+int ppv_trace_ctf_open(struct ppv_trace *t, const char *path, char *err, size_t errlen);
+int ppv_trace_ctf_next(struct ppv_trace *t, const struct ppv_event **out);
+void ppv_trace_ctf_close(struct ppv_trace *t);
 
 #endif

@@ -275,6 +275,8 @@ PPV_API int ppv_trace_next_borrow(struct ppv_trace *t, const struct ppv_event **
 	struct pending *best_ev = NULL;
 	int best_side = 0;
 
+	if (t->ctf) /* babeltrace2's muxer has merged it already */
+		return ppv_trace_ctf_next(t, out);
 	if (t->failed)
 		return t->failed;
 	/* One process whose next event is released and no bookkeeping record

@@ -6,7 +6,8 @@
  * Owns: finding the process files and the symbol file, each process's
  * reader and counters, warnings, and symbolization's entry points. Does
  * not own: the time-order merge (trace-merge.c), decoding bytes
- * (formats/native-reader.c) or symbol lookup (symbolizer.c).
+ * (formats/native-reader.c), CTF traces (trace-ctf.c: a path with no
+ * *.ppv file but a CTF trace under it) or symbol lookup (symbolizer.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -133,9 +134,13 @@ static int open_dir(struct ppv_trace *t, const char *dir)
 	int err = list_dir(dir, &files, &n);
 
 	if (!err && n == 0) {
-		snprintf(open_err, sizeof(open_err), "%s: no process files (*.ppv) in this "
-			 "directory: not a PerProVis trace", dir);
-		err = -EINVAL;
+		free(files);
+		err = ppv_trace_ctf_open(t, dir, open_err, sizeof(open_err));
+		if (err != -ENOENT)
+			return err;
+		snprintf(open_err, sizeof(open_err), "%s: no process files (*.ppv) and no CTF "
+			 "trace in this directory: not a PerProVis trace", dir);
+		return -EINVAL;
 	} else if (err) {
 		snprintf(open_err, sizeof(open_err), "%s: cannot read directory: %s", dir,
 			 strerror(-err));
@@ -194,7 +199,11 @@ PPV_API int ppv_trace_open(const char *path, struct ppv_trace **out)
 	} else if (S_ISDIR(st.st_mode)) {
 		err = open_dir(t, path);
 	} else {
-		err = open_file(t, path);
+		/* a file of a CTF trace stands for its directory */
+		err = ends_with(path, ".ppv") ? -ENOENT : ppv_trace_ctf_open(t, path, open_err,
+									   sizeof(open_err));
+		if (err == -ENOENT)
+			err = open_file(t, path);
 	}
 	if (err) {
 		if (!open_err[0])
@@ -210,6 +219,7 @@ PPV_API void ppv_trace_close(struct ppv_trace *t)
 {
 	if (!t)
 		return;
+	ppv_trace_ctf_close(t);
 	for (size_t i = 0; i < t->nprocs; i++) {
 		ppv_native_reader_close(t->procs[i].r);
 		ppv_module_map_free(t->procs[i].mods);
@@ -284,7 +294,8 @@ PPV_API const char *ppv_trace_format_symbol(struct ppv_trace *t, uint32_t pid, u
 
 PPV_API const char *ppv_trace_info(const struct ppv_trace *t, size_t i, const char *key)
 {
-	return i < t->nprocs ? ppv_native_reader_info(t->procs[i].r, key) : NULL;
+	/* CTF processes (no native reader) have no recording settings */
+	return i < t->nprocs && t->procs[i].r ? ppv_native_reader_info(t->procs[i].r, key) : NULL;
 }
 
 PPV_API size_t ppv_trace_module_count(const struct ppv_trace *t, size_t i)
