@@ -6,7 +6,8 @@
  * directory, the environment that carries the settings to the runtime,
  * forwarding signals, and exiting with the program's status (128+N for a
  * death by signal N). Does not own: recording (the runtime does it inside
- * the program) or the symbol tables (embed-symbols.c).
+ * the program), the symbol tables (embed-symbols.c) or, with --backend
+ * lttng, the LTTng session (lttng-session.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,12 +23,14 @@
 #include <perprovis/ppv.h>
 
 #include "embed-symbols.h"
+#include "lttng-session.h"
 #include "record-opts.h"
 
 #ifndef PPV_LIBDIR
 #define PPV_LIBDIR "/usr/local/lib"
 #endif
 #define RECORDER_SO "libppv-recorder.so"
+#define RECORDER_LTTNG_SO "libppv-recorder-lttng.so"
 
 static volatile pid_t child_pid;
 
@@ -79,10 +82,13 @@ static int found(char *out, size_t len)
 	return 0;
 }
 
-static int find_runtime(char *out, size_t len)
+/* @so beside ppv-record, in the build tree (@build_sub/ under recorder/),
+ * or installed; $@env_var overrides. */
+static int find_runtime(const char *so, const char *env_var, const char *build_sub, char *out,
+			size_t len)
 {
 	char self[PATH_MAX];
-	const char *env = getenv("PPV_RECORDER_LIB");
+	const char *env = getenv(env_var);
 	ssize_t n;
 
 	if (env && *env) {
@@ -97,14 +103,14 @@ static int find_runtime(char *out, size_t len)
 		slash = strrchr(self, '/');
 		if (slash)
 			*slash = '\0';
-		snprintf(out, len, "%s/%s", self, RECORDER_SO);
+		snprintf(out, len, "%s/%s", self, so);
 		if (found(out, len) == 0)
 			return 0;
-		snprintf(out, len, "%s/../%s", self, RECORDER_SO); /* the build tree */
+		snprintf(out, len, "%s/../%s%s", self, build_sub, so); /* the build tree */
 		if (found(out, len) == 0)
 			return 0;
 	}
-	snprintf(out, len, "%s/%s", PPV_LIBDIR, RECORDER_SO);
+	snprintf(out, len, "%s/%s", PPV_LIBDIR, so);
 	return found(out, len);
 }
 
@@ -193,7 +199,22 @@ static void install_forwarding(void)
 		sigaction(forwarded[i], &sa, NULL);
 }
 
-static int run_program(const char *path, char **argv, int *status)
+struct lttng_child {
+	const char *lib;
+	int lossless;
+};
+
+static int lttng_child_setup(void *arg)
+{
+	const struct lttng_child *c = arg;
+
+	return ppv_lttng_child_env(c->lib, c->lossless);
+}
+
+/* @child_setup, if not NULL, runs in the child before exec (the LTTng
+ * backend keeps its preload out of the lttng commands ppv-record runs). */
+static int run_program(const char *path, char **argv, int *status,
+		       int (*child_setup)(void *), void *arg)
 {
 	pid_t pid = fork();
 
@@ -202,6 +223,11 @@ static int run_program(const char *path, char **argv, int *status)
 		return -1;
 	}
 	if (pid == 0) {
+		if (child_setup && child_setup(arg) < 0) {
+			fprintf(stderr, "ppv-record: cannot set up the environment of %s\n",
+				argv[0]);
+			_exit(1);
+		}
 		execv(path, argv);
 		fprintf(stderr, "ppv-record: %s: %s\n", argv[0], strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
@@ -229,6 +255,68 @@ static void report(const char *dir, const char *prog)
 	(void)prog;
 }
 
+static int exit_status(const char *prog, int status)
+{
+	if (WIFSIGNALED(status)) {
+		fprintf(stderr, "ppv-record: %s killed by signal %d (%s)\n", prog,
+			WTERMSIG(status), strsignal(WTERMSIG(status)));
+		return 128 + WTERMSIG(status);
+	}
+	return WEXITSTATUS(status);
+}
+
+/* --backend lttng: the same program handling and exit status as the native
+ * path, around an LTTng session instead of the native runtime. */
+static int record_lttng(const struct ppv_record_opts *o, const char *prog, const char *dir)
+{
+	struct ppv_lttng_opts lo = { 0 };
+	struct ppv_lttng_session *s;
+	struct lttng_child child;
+	char lib[PATH_MAX], abs[PATH_MAX];
+	int status, ran;
+
+#ifndef PPV_HAVE_LTTNG
+	(void)lib;
+	fprintf(stderr, "ppv-record was built without the LTTng backend (it needs "
+		"liblttng-ust-dev and meson -Dlttng=enabled)\n");
+	return 1;
+#endif
+	if (find_runtime(RECORDER_LTTNG_SO, "PPV_RECORDER_LTTNG_LIB", "lttng/", lib,
+			 sizeof(lib)) != 0) {
+		fprintf(stderr, "ppv-record: cannot find %s (looked beside ppv-record and in %s; "
+			"set PPV_RECORDER_LTTNG_LIB)\n", RECORDER_LTTNG_SO, PPV_LIBDIR);
+		return 1;
+	}
+	if (!ppv_lttng_cli_found()) {
+		fprintf(stderr, "ppv-record: the lttng command is not installed (it comes with "
+			"lttng-tools); it is needed for --backend lttng\n");
+		return 1;
+	}
+	if (ppv_lttng_prepare_output(dir, o->force))
+		return 1;
+	if (!realpath(dir, abs)) {
+		fprintf(stderr, "ppv-record: %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	lo.dir = abs;
+	lo.lossless = strcmp(o->mode, "lossless") == 0;
+	lo.subbuf_size = o->buffer_size;
+	lo.flush_ms = o->flush_ms;
+	if (ppv_lttng_session_start(&lo, &s))
+		return 1;
+	child.lib = lib;
+	child.lossless = lo.lossless;
+	ran = run_program(prog, o->argv, &status, lttng_child_setup, &child);
+	if (ppv_lttng_session_finish(s) < 0)
+		fprintf(stderr, "ppv-record: warning: the LTTng session did not end cleanly; "
+			"the trace in %s may be incomplete\n", dir);
+	if (ran < 0)
+		return 1;
+	fprintf(stderr, "ppv-record: CTF trace written to %s (read it with babeltrace2 %s or "
+		"ppv-analyze)\n", abs, abs);
+	return exit_status(o->argv[0], status);
+}
+
 int main(int argc, char **argv)
 {
 	struct ppv_record_opts o;
@@ -252,30 +340,27 @@ int main(int argc, char **argv)
 			rc == 127 ? "command not found" : "Permission denied");
 		return rc;
 	}
-	if (find_runtime(lib, sizeof(lib)) != 0) {
-		fprintf(stderr, "ppv-record: cannot find %s (looked beside ppv-record and in %s; "
-			"set PPV_RECORDER_LIB)\n", RECORDER_SO, PPV_LIBDIR);
-		return 1;
-	}
 	if (!o.output) {
 		const char *base = strrchr(o.argv[0], '/');
 
 		snprintf(defdir, sizeof(defdir), "%s.ppv", base ? base + 1 : o.argv[0]);
 	}
 	dir = o.output ? o.output : defdir;
+	if (o.backend == PPV_BACKEND_LTTNG)
+		return record_lttng(&o, prog, dir);
+	if (find_runtime(RECORDER_SO, "PPV_RECORDER_LIB", "", lib, sizeof(lib)) != 0) {
+		fprintf(stderr, "ppv-record: cannot find %s (looked beside ppv-record and in %s; "
+			"set PPV_RECORDER_LIB)\n", RECORDER_SO, PPV_LIBDIR);
+		return 1;
+	}
 	if (prepare_output(dir, o.force))
 		return 1;
 	if (set_env(&o, dir, lib) < 0) {
 		fprintf(stderr, "ppv-record: cannot set up the environment for %s\n", dir);
 		return 1;
 	}
-	if (run_program(prog, o.argv, &status) < 0)
+	if (run_program(prog, o.argv, &status, NULL, NULL) < 0)
 		return 1;
 	report(dir, o.argv[0]);
-	if (WIFSIGNALED(status)) {
-		fprintf(stderr, "ppv-record: %s killed by signal %d (%s)\n", o.argv[0],
-			WTERMSIG(status), strsignal(WTERMSIG(status)));
-		return 128 + WTERMSIG(status);
-	}
-	return WEXITSTATUS(status);
+	return exit_status(o.argv[0], status);
 }

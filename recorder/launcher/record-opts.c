@@ -20,6 +20,8 @@ void ppv_record_usage(FILE *out)
 		"every function entry and exit of code built with -finstrument-functions,\n"
 		"plus the program's PPV_* annotations.\n\n"
 		"Options:\n"
+		"      --backend BACKEND     native (default): PerProVis trace files;\n"
+		"                            lttng: an LTTng session, written as a CTF trace\n"
 		"  -o, --output DIR          trace directory (default: PROGRAM.ppv)\n"
 		"  -f, --force               replace an existing trace in DIR\n"
 		"  -b, --buffer-size SIZE    ring per thread, e.g. 256K, 4M (default 1M)\n"
@@ -72,6 +74,14 @@ static int take(int c, const char *arg, struct ppv_record_opts *o, FILE *err)
 	unsigned long ms;
 
 	switch (c) {
+	case 'B':
+		if (strcmp(arg, "native") == 0)
+			o->backend = PPV_BACKEND_NATIVE;
+		else if (strcmp(arg, "lttng") == 0)
+			o->backend = PPV_BACKEND_LTTNG;
+		else
+			return bad(err, "invalid backend '%s' (native or lttng)", arg);
+		return 0;
 	case 'o':
 		o->output = arg;
 		return 0;
@@ -109,6 +119,7 @@ static int take(int c, const char *arg, struct ppv_record_opts *o, FILE *err)
 int ppv_record_opts_parse(int argc, char **argv, struct ppv_record_opts *o, FILE *err)
 {
 	static const struct option longopts[] = {
+		{ "backend", required_argument, NULL, 'B' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "buffer-size", required_argument, NULL, 'b' },

@@ -10,7 +10,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+enum ppv_record_backend {
+	PPV_BACKEND_NATIVE = 0, /* libppv-recorder.so writes PID.ppv files */
+	PPV_BACKEND_LTTNG = 1,  /* libppv-recorder-lttng.so emits LTTng-UST events */
+};
+
 struct ppv_record_opts {
+	enum ppv_record_backend backend;
 	const char *output;     /* NULL: PROGRAM.ppv */
 	int force;
 	uint64_t buffer_size;   /* 0: the runtime's default */

@@ -64,9 +64,42 @@ Test(record_opts, stops_at_the_program_without_a_double_dash)
 
 	cr_assert_eq(parse(&o, argv), 0);
 	cr_assert_str_eq(o.mode, "lossless");
+	cr_assert_eq(o.backend, PPV_BACKEND_NATIVE);
 	cr_assert_null(o.output);
 	cr_assert_str_eq(o.argv[0], "ls");
 	cr_assert_str_eq(o.argv[1], "-l");
+}
+
+Test(record_opts, chooses_the_backend)
+{
+	char *lttng[] = { "ppv-record", "--backend", "lttng", "-o", "t", "--", "./app", NULL };
+	char *native[] = { "ppv-record", "--backend=native", "./app", NULL };
+	char *last_wins[] = { "ppv-record", "--backend", "lttng", "--backend", "native", "ls", NULL };
+	struct ppv_record_opts o;
+
+	cr_assert_eq(parse(&o, lttng), 0);
+	cr_assert_eq(o.backend, PPV_BACKEND_LTTNG);
+	cr_assert_str_eq(o.output, "t");
+	cr_assert_str_eq(o.argv[0], "./app");
+	cr_assert_eq(parse(&o, native), 0);
+	cr_assert_eq(o.backend, PPV_BACKEND_NATIVE);
+	cr_assert_eq(parse(&o, last_wins), 0);
+	cr_assert_eq(o.backend, PPV_BACKEND_NATIVE);
+}
+
+Test(record_opts, rejects_an_unknown_or_missing_backend)
+{
+	char *unknown[] = { "ppv-record", "--backend", "perf", "ls", NULL };
+	char *missing[] = { "ppv-record", "--backend", NULL };
+	char *after_prog[] = { "ppv-record", "ls", "--backend", "lttng", NULL };
+	struct ppv_record_opts o;
+
+	cr_assert_eq(parse(&o, unknown), -EINVAL);
+	cr_assert_eq(parse(&o, missing), -EINVAL);
+	/* After PROGRAM, --backend belongs to it. */
+	cr_assert_eq(parse(&o, after_prog), 0);
+	cr_assert_eq(o.backend, PPV_BACKEND_NATIVE);
+	cr_assert_str_eq(o.argv[1], "--backend");
 }
 
 Test(record_opts, rejects_bad_values)
