@@ -14,7 +14,7 @@
 # the hot-path disassembly check (bench/hot-path.sh).
 #
 # usage: bench/record-overhead.sh [-n RUNS] [-b BUILD_DIR] [-w "fib lua"]
-#            [-t "ppv-record ppv ppv-mono floor uftrace lttng"]
+#            [-t "ppv-record ppv ppv-mono floor uftrace lttng ppv-lttng"]
 #            [--fib N] [--lua-scale S]
 # Times are wall-clock seconds (bash $EPOCHREALTIME around the command);
 # min and median over RUNS runs are printed (ns/call "min" is
@@ -27,7 +27,7 @@ root=$(dirname "$here")
 runs=5
 build=$root/build-bench
 workloads="fib lua"
-tools="ppv-record ppv ppv-mono floor uftrace lttng"
+tools="ppv-record ppv ppv-mono floor uftrace lttng ppv-lttng"
 fib_n=34
 lua_scale=7
 
@@ -81,11 +81,14 @@ if command -v lttng >/dev/null && [ -n "$lttng_lib" ]; then
 	fi
 	pgrep -x lttng-sessiond >/dev/null && have_lttng=1
 fi
+ppv_lttng_lib=$build/recorder/lttng/libppv-recorder-lttng.so
 selected=
 for t in $tools; do
 	case $t in
 	uftrace) [ $have_uftrace = 1 ] || { echo "(uftrace not installed: skipped)"; continue; } ;;
 	lttng) [ $have_lttng = 1 ] || { echo "(lttng-tools/liblttng-ust-dev not usable: skipped)"; continue; } ;;
+	ppv-lttng) [ $have_lttng = 1 ] && [ -f "$ppv_lttng_lib" ] ||
+		{ echo "(ppv's LTTng backend not built or lttng not usable: skipped)"; continue; } ;;
 	ppv-record | ppv | ppv-mono | floor) ;;
 	*) echo "record-overhead: unknown tool $t" >&2; exit 2 ;;
 	esac
@@ -122,10 +125,19 @@ run_one() {
 		lttng enable-event -u -c ch 'lttng_ust_cyg_profile_fast:*' >/dev/null
 		lttng start >/dev/null
 		pre=(env LTTNG_UST_ALLOW_BLOCKING=1 LD_PRELOAD="$lttng_lib") ;;
+	ppv-lttng)
+		# ppv-record --backend lttng's events on the same channel, with
+		# the vtid context it adds (without it threads cannot be told apart)
+		lttng create ppv-bench-$$ --output="$dir" >/dev/null
+		lttng enable-channel -u --subbuf-size=4M --num-subbuf=4 --blocking-timeout=inf ch >/dev/null
+		lttng enable-event -u -c ch 'perprovis:func_entry,perprovis:func_exit' >/dev/null
+		lttng add-context -u -c ch -t vtid >/dev/null
+		lttng start >/dev/null
+		pre=(env LTTNG_UST_ALLOW_BLOCKING=1 PPV_LTTNG=1 LD_PRELOAD="$ppv_lttng_lib") ;;
 	esac
 	t0=$EPOCHREALTIME
 	/usr/bin/time -f %M -o "$tmp/rss" "${pre[@]}" "${cmd[@]}" >"$tmp/stdout" 2>"$tmp/stderr"
-	if [ "$tool" = lttng ]; then
+	if [ "$tool" = lttng ] || [ "$tool" = ppv-lttng ]; then
 		lttng stop >"$tmp/lttng-stop" 2>&1 # waits until the consumer has the data
 		t1=$EPOCHREALTIME
 		lttng destroy >/dev/null
