@@ -101,4 +101,18 @@ n=$(grep ' perprovis:func_entry: ' "$work/all.txt" | grep -o 'vpid = [0-9]*' | s
 n=$(grep -c ' lttng_ust_statedump:start: ' "$work/all.txt")
 [ "$n" -eq 2 ] || fail "$n statedumps, expected one per process"
 echo "merged trace: s-fib 21892 and s-threads 24009 function entries from 2 processes"
+
+# ppv-analyze reads the relay daemon's output as one trace of both processes
+"$PPV_ANALYZE" summary "$work/relayd" >"$work/summary" 2>"$work/summary.err" ||
+	{ cat "$work/summary.err"; fail "ppv-analyze summary on the relayed trace failed"; }
+# "processes:    PID1, PID2"
+grep -qE '^  processes: +[0-9]+, [0-9]+$' "$work/summary" ||
+	{ cat "$work/summary"; fail "ppv-analyze does not see exactly two processes"; }
+grep -qE '^  calls: +45901$' "$work/summary" ||
+	{ cat "$work/summary"; fail "ppv-analyze: not 21892 + 24009 calls"; }
+"$PPV_ANALYZE" hotspots --sort calls "$work/relayd" >"$work/hot" 2>&1 ||
+	{ cat "$work/hot"; fail "ppv-analyze hotspots on the relayed trace failed"; }
+grep -qE '^ +21891 .* fib$' "$work/hot" || { cat "$work/hot"; fail "fib's 21891 calls not found"; }
+grep -qE '^ +16000 .* leaf$' "$work/hot" || { cat "$work/hot"; fail "leaf's 16000 calls not found"; }
+echo "ppv-analyze: 45901 calls of 2 processes in the merged trace"
 echo "ok"
