@@ -14,7 +14,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,7 +23,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <dirent.h>
 
 #include "lttng-session.h"
 
@@ -358,53 +356,3 @@ int ppv_lttng_child_env(const char *lib, int lossless)
 	return err ? -1 : 0;
 }
 
-static int is_trace_entry(const char *name)
-{
-	size_t n = strlen(name);
-
-	return strcmp(name, "ust") == 0 || strcmp(name, "kernel") == 0 ||
-	       strcmp(name, "symbols.ppvsym") == 0 || (n > 4 && strcmp(name + n - 4, ".ppv") == 0);
-}
-
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path) < 0 ? -1 : 0;
-}
-
-int ppv_lttng_prepare_output(const char *dir, int force)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
-
-	if (mkdir(dir, 0777) == 0)
-		return 0;
-	if (errno != EEXIST || !(d = opendir(dir))) {
-		fprintf(stderr, "ppv-record: cannot create the trace directory %s: %s\n", dir,
-			strerror(errno));
-		return 1;
-	}
-	while ((de = readdir(d))) {
-		if (!is_trace_entry(de->d_name))
-			continue;
-		if (!force) {
-			fprintf(stderr, "ppv-record: %s already holds a trace; use --force to "
-				"replace it, or -o to choose another directory\n", dir);
-			closedir(d);
-			return 1;
-		}
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS) < 0) {
-			fprintf(stderr, "ppv-record: cannot remove %s: %s\n", path, strerror(errno));
-			closedir(d);
-			return 1;
-		}
-	}
-	closedir(d);
-	if (access(dir, W_OK | X_OK) != 0) {
-		fprintf(stderr, "ppv-record: cannot write to the trace directory %s: %s\n", dir,
-			strerror(errno));
-		return 1;
-	}
-	return 0;
-}

@@ -31,13 +31,6 @@ struct ppv_lttng_opts {
 int ppv_lttng_cli_found(void);
 
 /**
- * ppv_lttng_prepare_output() - create @dir, or check that it holds no trace
- * (CTF or native); with @force, remove the trace it holds.
- * Return: 0, or 1 after printing the reason.
- */
-int ppv_lttng_prepare_output(const char *dir, int force);
-
-/**
  * ppv_lttng_session_start() - reach a session daemon (starting one if none
  * runs), create a uniquely named session writing to @o->dir, enable the
  * perprovis and statedump events with the vpid, vtid and procname contexts,

@@ -24,6 +24,7 @@
 
 #include "embed-symbols.h"
 #include "lttng-session.h"
+#include "trace-dir.h"
 #include "record-opts.h"
 
 #ifndef PPV_LIBDIR
@@ -112,49 +113,6 @@ static int find_runtime(const char *so, const char *env_var, const char *build_s
 	}
 	snprintf(out, len, "%s/%s", PPV_LIBDIR, so);
 	return found(out, len);
-}
-
-static int is_trace_file(const char *name)
-{
-	size_t n = strlen(name);
-
-	return strcmp(name, "symbols.ppvsym") == 0 || (n > 4 && strcmp(name + n - 4, ".ppv") == 0);
-}
-
-/* Create @dir, or check that it holds no trace (or, with @force, empty it
- * of one). Return: 0 or 1 after printing the reason. */
-static int prepare_output(const char *dir, int force)
-{
-	struct dirent *de;
-	char path[PATH_MAX];
-	DIR *d;
-
-	if (mkdir(dir, 0777) == 0)
-		return 0;
-	if (errno != EEXIST || !(d = opendir(dir))) {
-		fprintf(stderr, "ppv-record: cannot create the trace directory %s: %s\n", dir,
-			strerror(errno));
-		return 1;
-	}
-	while ((de = readdir(d))) {
-		if (!is_trace_file(de->d_name))
-			continue;
-		if (!force) {
-			fprintf(stderr, "ppv-record: %s already holds a trace; use --force to "
-				"replace it, or -o to choose another directory\n", dir);
-			closedir(d);
-			return 1;
-		}
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	if (access(dir, W_OK | X_OK) != 0) {
-		fprintf(stderr, "ppv-record: cannot write to the trace directory %s: %s\n", dir,
-			strerror(errno));
-		return 1;
-	}
-	return 0;
 }
 
 static int set_env(const struct ppv_record_opts *o, const char *dir, const char *lib)
@@ -292,7 +250,7 @@ static int record_lttng(const struct ppv_record_opts *o, const char *prog, const
 			"lttng-tools); it is needed for --backend lttng\n");
 		return 1;
 	}
-	if (ppv_lttng_prepare_output(dir, o->force))
+	if (ppv_trace_dir_prepare(dir, o->force))
 		return 1;
 	if (!realpath(dir, abs)) {
 		fprintf(stderr, "ppv-record: %s: %s\n", dir, strerror(errno));
@@ -353,7 +311,7 @@ int main(int argc, char **argv)
 			"set PPV_RECORDER_LIB)\n", RECORDER_SO, PPV_LIBDIR);
 		return 1;
 	}
-	if (prepare_output(dir, o.force))
+	if (ppv_trace_dir_prepare(dir, o.force))
 		return 1;
 	if (set_env(&o, dir, lib) < 0) {
 		fprintf(stderr, "ppv-record: cannot set up the environment for %s\n", dir);
