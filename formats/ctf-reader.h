@@ -3,7 +3,8 @@
  * ctf-reader.h - CTF traces (LTTng-UST) read through libbabeltrace2 and
  * decoded into struct ppv_event values.
  *
- * The only code that includes <babeltrace2/babeltrace.h> is ctf-reader.c;
+ * The only code that includes <babeltrace2/babeltrace.h> is ctf-reader.c
+ * and ctf-events.c (through ctf-internal.h);
  * callers see decoded, host-endian events. Every CTF trace found under the
  * directory (any directory holding a `metadata` file) is read through one
  * source.ctf.fs -> filter.utils.muxer -> sink graph, so events come out in
