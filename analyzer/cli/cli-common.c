@@ -24,17 +24,29 @@ struct ppv_trace *ppv_cli_open(const char *path)
 	return t;
 }
 
+/* A trace of many processes that were killed warns once per file: the
+ * first few say what happened, a count says how often. */
+#define PPV_CLI_MAX_WARNINGS 5
+
 void ppv_cli_warnings(const struct ppv_trace *t)
 {
 	const char *w = ppv_trace_warnings(t);
+	unsigned int shown = 0, more = 0;
 
 	while (*w) {
 		const char *nl = strchr(w, '\n');
 		int n = nl ? (int)(nl - w) : (int)strlen(w);
 
-		fprintf(stderr, "ppv-analyze: warning: %.*s\n", n, w);
+		if (shown < PPV_CLI_MAX_WARNINGS) {
+			fprintf(stderr, "ppv-analyze: warning: %.*s\n", n, w);
+			shown++;
+		} else {
+			more++;
+		}
 		w += n + (nl ? 1 : 0);
 	}
+	if (more)
+		fprintf(stderr, "ppv-analyze: warning: and %u more warnings like these\n", more);
 }
 
 int ppv_cli_read_error(const struct ppv_trace *t)

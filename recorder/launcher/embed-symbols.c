@@ -75,6 +75,16 @@ static void note_indexed(const struct ppv_module_ref *m, void *arg)
  * every event, the fallback for a process that crashed, cost as much as
  * recording did (about 15 ns per call).
  */
+/* A tree of many processes that were killed has a torn file each: the
+ * first few warnings say what happened, ppv_embed_symbols() counts the rest. */
+#define MAX_WARNINGS 5
+
+static void warn(struct ppv_embed_summary *sum, const char *msg)
+{
+	if (sum->warnings++ < MAX_WARNINGS)
+		fprintf(stderr, "ppv-record: warning: %s\n", msg);
+}
+
 static void scan_file(const char *path, struct modules *ms, struct ppv_embed_summary *sum)
 {
 	struct ppv_native_reader *r;
@@ -93,7 +103,7 @@ static void scan_file(const char *path, struct modules *ms, struct ppv_embed_sum
 	if (stat(path, &st) == 0)
 		sum->bytes += (uint64_t)st.st_size;
 	if (ppv_native_reader_open(path, &r) < 0) {
-		fprintf(stderr, "ppv-record: warning: %s\n", ppv_native_reader_open_error());
+		warn(sum, ppv_native_reader_open_error());
 		return;
 	}
 	sum->processes++;
@@ -104,9 +114,9 @@ static void scan_file(const char *path, struct modules *ms, struct ppv_embed_sum
 	}
 	sum->lost += ppv_native_reader_stats(r)->lost;
 	if (rc < 0)
-		fprintf(stderr, "ppv-record: warning: %s\n", ppv_native_reader_last_error(r));
+		warn(sum, ppv_native_reader_last_error(r));
 	else if (ppv_native_reader_warning(r))
-		fprintf(stderr, "ppv-record: warning: %s\n", ppv_native_reader_warning(r));
+		warn(sum, ppv_native_reader_warning(r));
 	ppv_native_reader_close(r);
 }
 
@@ -156,6 +166,9 @@ int ppv_embed_symbols(const char *dir, struct ppv_embed_summary *sum)
 
 	memset(sum, 0, sizeof(*sum));
 	err = scan_dir(dir, &ms, sum);
+	if (sum->warnings > MAX_WARNINGS)
+		fprintf(stderr, "ppv-record: warning: and %u more warnings like these\n",
+			sum->warnings - MAX_WARNINGS);
 	tabs = calloc(ms.n ? ms.n : 1, sizeof(*tabs));
 	if (!err && !tabs)
 		err = -ENOMEM;

@@ -12,6 +12,7 @@ struct ppv_embed_summary {
 	unsigned int processes;
 	uint64_t events, lost, bytes;
 	unsigned int modules, embedded;
+	unsigned int warnings; /* files with a problem; the first few are printed */
 };
 
 /**
