@@ -391,6 +391,14 @@ static int on_event(struct pass *ps, const struct ppv_event *ev)
 	case PPV_EVENT_ERROR:
 		return on_error(ps, t);
 	case PPV_EVENT_THREAD_START:
+		/* A thread is announced once per image: frames still open are the
+		 * ones the previous image left when it called exec(). */
+		if (t->depth) {
+			int rc = close_thread(ps, t, ev->ts);
+
+			if (rc)
+				return rc;
+		}
 		return thread_named(t, ev->thread.name);
 	case PPV_EVENT_THREAD_EXIT:
 		return close_thread(ps, t, ev->ts);

@@ -54,13 +54,26 @@ static uint64_t wall_of(const struct ppv_profile *p, uint64_t ns)
 	return s->start_realtime_ns + (ns - origin);
 }
 
+/* Whether process @i's pid was listed before: an exec'd image has a file
+ * (and a process record) of its own under the same pid. */
+static int pid_seen(const struct ppv_profile *p, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (ppv_profile_process(p, j)->pid == ppv_profile_process(p, i)->pid)
+			return 1;
+	return 0;
+}
+
 static void print_processes(const struct ppv_profile *p, FILE *out)
 {
-	size_t n = ppv_profile_process_count(p);
+	size_t n = ppv_profile_process_count(p), shown = 0;
 
-	fprintf(out, "  %-13s", n == 1 ? "process:" : "processes:");
 	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%s%" PRIu32, i ? ", " : "", ppv_profile_process(p, i)->pid);
+		shown += !pid_seen(p, i);
+	fprintf(out, "  %-13s", shown == 1 ? "process:" : "processes:");
+	for (size_t i = 0, k = 0; i < n; i++)
+		if (!pid_seen(p, i))
+			fprintf(out, "%s%" PRIu32, k++ ? ", " : "", ppv_profile_process(p, i)->pid);
 	fputc('\n', out);
 }
 

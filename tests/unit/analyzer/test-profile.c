@@ -35,7 +35,8 @@ static void teardown(void)
 TestSuite(profile, .init = setup, .fini = teardown);
 
 /* One scripted event: '>' scope enter, '<' scope exit, 'i' I/O (bytes in
- * @arg, duration 100 ns, error if @err), 'e' error, 'x' thread exit. */
+ * @arg, duration 100 ns, error if @err), 'e' error, 'x' thread exit,
+ * 'T' thread start (named @name). */
 struct step {
 	char op;
 	uint32_t tid;
@@ -45,14 +46,25 @@ struct step {
 	int err;
 };
 
+static void write_trace_named(uint32_t pid, const char *file, const struct step *s, size_t n);
+
 static void write_trace(uint32_t pid, const struct step *s, size_t n)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "%u", pid);
+	write_trace_named(pid, name, s, n);
+}
+
+/* Process @pid's file @file.ppv (an exec'd image writes PID-N.ppv). */
+static void write_trace_named(uint32_t pid, const char *file, const struct step *s, size_t n)
 {
 	struct ppv_writer_opts o = { .sz = sizeof(o), .pid = pid, .ppid = 1, .start_ns = 1000,
 				     .clock_source = PPV_CLOCK_MONOTONIC };
 	struct ppv_native_writer *w;
 	char path[128];
 
-	snprintf(path, sizeof(path), "%s/%u.ppv", dir, pid);
+	snprintf(path, sizeof(path), "%s/%s.ppv", dir, file);
 	o.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	cr_assert_geq(o.fd, 0);
 	cr_assert_eq(ppv_native_writer_open(&o, &w), 0);
@@ -79,6 +91,10 @@ static void write_trace(uint32_t pid, const struct step *s, size_t n)
 			break;
 		case 'x':
 			e.type = PPV_EVENT_THREAD_EXIT;
+			break;
+		case 'T':
+			e.type = PPV_EVENT_THREAD_START;
+			e.thread.name = s[i].name;
 			break;
 		}
 		cr_assert_eq(ppv_native_writer_append(w, &e), 0);
@@ -521,5 +537,32 @@ Test(profile, an_exit_without_address_leaves_the_innermost_function)
 	cr_assert_eq(func(&b, "0x2000")->total_ns, 100);
 	cr_assert_eq(func(&b, "0x1000")->total_ns, 300);
 	cr_assert_eq(ppv_profile_summary(b.p)->unmatched_exits, 1);
+	done(b);
+}
+
+/* exec() replaces the image: the new one writes a file of its own for the
+ * same pid and announces its threads again. Frames the old image left open
+ * end there; the new image's calls do not nest under them. */
+Test(profile, an_exec_closes_the_old_images_frames)
+{
+	static const struct step before[] = {
+		{ 'T', 7, 1000, "old", 0, 0 }, S('>', 1000, "main"), S('>', 1100, "run_exec"),
+	};
+	static const struct step after[] = {
+		{ 'T', 7, 2000, "new", 0, 0 }, S('>', 2000, "main"), S('<', 2500, "main"),
+	};
+	struct built b;
+	const struct ppv_cct_node *root;
+
+	write_trace_named(10, "10", before, 3);
+	write_trace_named(10, "10-1", after, 3);
+	b = build(NULL);
+	cr_assert_eq(func(&b, "run_exec")->unfinished, 1);
+	cr_assert_eq(func(&b, "run_exec")->total_ns, 900);
+	cr_assert_eq(func(&b, "main")->calls, 2);
+	root = ppv_profile_cct_root(b.p);
+	cr_assert_eq(root->first_child->calls, 2); /* both mains at the root */
+	cr_assert_null(root->first_child->next_sibling);
+	cr_assert_eq(ppv_profile_summary(b.p)->unfinished_calls, 2);
 	done(b);
 }
