@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "render-common.h"
 
@@ -154,4 +155,39 @@ int ppv_render_end(FILE *out)
 	if (fflush(out) != 0 || ferror(out))
 		return -EIO;
 	return 0;
+}
+
+uint64_t ppv_render_wall_ns(const struct ppv_profile *p, uint64_t ns)
+{
+	const struct ppv_profile_summary *s = ppv_profile_summary(p);
+	uint64_t mono = s->start_ns, real = s->start_realtime_ns;
+
+	for (size_t i = 0; i < ppv_profile_process_count(p); i++) {
+		const struct ppv_process_info *pi = ppv_profile_process(p, i);
+
+		if (!i || pi->start_ns < mono) {
+			mono = pi->start_ns;
+			real = pi->start_realtime_ns;
+		}
+	}
+	if (ns >= mono)
+		return real + (ns - mono);
+	return real > mono - ns ? real - (mono - ns) : 0;
+}
+
+const char *ppv_format_wall(uint64_t realtime_ns, unsigned int digits, char *buf, size_t len)
+{
+	time_t sec = (time_t)(realtime_ns / 1000000000u);
+	uint64_t frac = realtime_ns % 1000000000u;
+	char date[32];
+	struct tm tm;
+
+	if (!gmtime_r(&sec, &tm))
+		return NULL;
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (digits == 6)
+		snprintf(buf, len, "%s.%06" PRIu64 "Z", date, frac / 1000u);
+	else
+		snprintf(buf, len, "%s.%03" PRIu64 "Z", date, frac / 1000000u);
+	return buf;
 }

@@ -90,4 +90,19 @@ int ppv_render_notes(const struct ppv_profile *p, FILE *out);
  */
 int ppv_render_end(FILE *out);
 
+/**
+ * ppv_render_wall_ns() - the wall-clock (CLOCK_REALTIME) ns of monotonic
+ * @ns, through the process that started first (each process file records
+ * its start on both clocks).
+ */
+uint64_t ppv_render_wall_ns(const struct ppv_profile *p, uint64_t ns);
+
+/**
+ * ppv_format_wall() - "2026-11-24T10:00:00.123Z" (UTC) for @realtime_ns,
+ * with @digits (3 or 6) digits of fraction.
+ * Return: @buf, or NULL if the time cannot be represented.
+ */
+#define PPV_WALL_LEN 48
+const char *ppv_format_wall(uint64_t realtime_ns, unsigned int digits, char *buf, size_t len);
+
 #endif /* PPV_RENDER_COMMON_H */

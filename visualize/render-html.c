@@ -18,7 +18,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "render-html.h"
 
@@ -148,33 +147,13 @@ static const char page_js[] =
 	"document.body.setAttribute('data-ppv-ready','1');\n"
 	"})();\n";
 
-/* "2026-11-24T10:00:00.123Z" (UTC, as the text summary). */
-static void put_wall(FILE *out, uint64_t realtime_ns)
+/* "2026-11-24T10:00:00.123Z" for monotonic @ns (UTC, as the text summary). */
+static void put_wall(FILE *out, const struct ppv_profile *p, uint64_t ns)
 {
-	time_t sec = (time_t)(realtime_ns / 1000000000u);
-	struct tm tm;
-	char buf[64];
+	char buf[PPV_WALL_LEN];
+	const char *w = ppv_format_wall(ppv_render_wall_ns(p, ns), 3, buf, sizeof(buf));
 
-	gmtime_r(&sec, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(out, "%s.%03uZ", buf, (unsigned int)(realtime_ns / 1000000u % 1000u));
-}
-
-/* Wall clock of monotonic @ns, through the earliest process's start. */
-static uint64_t wall_of(const struct ppv_profile *p, uint64_t ns)
-{
-	const struct ppv_profile_summary *s = ppv_profile_summary(p);
-	uint64_t origin = UINT64_MAX;
-
-	for (size_t i = 0; i < ppv_profile_process_count(p); i++) {
-		const struct ppv_process_info *pi = ppv_profile_process(p, i);
-
-		if (pi->start_ns < origin)
-			origin = pi->start_ns;
-	}
-	if (origin == UINT64_MAX || ns < origin)
-		return s->start_realtime_ns;
-	return s->start_realtime_ns + (ns - origin);
+	fputs(w ? w : "?", out);
 }
 
 static void kv_begin(FILE *out, const char *label)
@@ -212,10 +191,10 @@ static void summary_table(const struct ppv_profile *p, FILE *out)
 	fputs("</td></tr>\n", out);
 	kv_num(out, "threads", ppv_profile_thread_count(p), "");
 	kv_begin(out, "start");
-	put_wall(out, wall_of(p, s->start_ns));
+	put_wall(out, p, s->start_ns);
 	fputs("</td></tr>\n", out);
 	kv_begin(out, "end");
-	put_wall(out, wall_of(p, s->end_ns));
+	put_wall(out, p, s->end_ns);
 	fputs("</td></tr>\n", out);
 	kv_dur(out, "duration", s->end_ns > s->start_ns ? s->end_ns - s->start_ns : 0, "");
 	kv_begin(out, "granularity");

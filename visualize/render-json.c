@@ -12,7 +12,6 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "render-common.h"
 
@@ -100,37 +99,9 @@ static void append(struct json_ctx *c, json_t *arr, json_t *v)
 /* "2026-01-01T12:00:00.000123Z" for a CLOCK_REALTIME ns value. */
 static json_t *iso_time(uint64_t realtime_ns)
 {
-	time_t sec = (time_t)(realtime_ns / 1000000000u);
-	char date[48], buf[64];
-	struct tm tm;
+	char buf[PPV_WALL_LEN];
 
-	if (!gmtime_r(&sec, &tm))
-		return json_null();
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, sizeof(buf), "%s.%06" PRIu64 "Z", date, realtime_ns / 1000u % 1000000u);
-	return json_string(buf);
-}
-
-/*
- * Wall-clock time of monotonic @ns, through the process that started first
- * (each process file records its start on both clocks).
- */
-static uint64_t to_realtime(const struct ppv_profile *p, uint64_t ns)
-{
-	const struct ppv_profile_summary *s = ppv_profile_summary(p);
-	uint64_t mono = s->start_ns, real = s->start_realtime_ns;
-
-	for (size_t i = 0; i < ppv_profile_process_count(p); i++) {
-		const struct ppv_process_info *pi = ppv_profile_process(p, i);
-
-		if (!i || pi->start_ns < mono) {
-			mono = pi->start_ns;
-			real = pi->start_realtime_ns;
-		}
-	}
-	if (ns >= mono)
-		return real + (ns - mono);
-	return real > mono - ns ? real - (mono - ns) : 0;
+	return ppv_format_wall(realtime_ns, 6, buf, sizeof(buf)) ? json_string(buf) : json_null();
 }
 
 /* Count one more use of @key in @seen (a key -> count object); return the count. */
@@ -234,7 +205,7 @@ static json_t *summary_json(const struct json_ctx *c)
 			 "start_ns", ju(s->start_ns),
 			 "end_ns", ju(s->end_ns),
 			 "duration_ns", ju(dur),
-			 "start_realtime_ns", ju(to_realtime(c->p, s->start_ns)),
+			 "start_realtime_ns", ju(ppv_render_wall_ns(c->p, s->start_ns)),
 			 "io_ops", ju(s->io_ops),
 			 "io_bytes", ju(s->io_bytes),
 			 "wall_time_ms", ms(dur),
@@ -487,8 +458,8 @@ static json_t *report_json(struct json_ctx *c, const struct ppv_func_stats **sor
 	put(c, r, "format", json_string(PPV_JSON_FORMAT));
 	put(c, r, "schema_version", json_integer(PPV_JSON_SCHEMA_VERSION));
 	put(c, r, "generator", json_string("perprovis " PPV_VERSION_STRING));
-	put(c, r, "start_time", iso_time(to_realtime(c->p, s->start_ns)));
-	put(c, r, "end_time", iso_time(to_realtime(c->p, s->end_ns)));
+	put(c, r, "start_time", iso_time(ppv_render_wall_ns(c->p, s->start_ns)));
+	put(c, r, "end_time", iso_time(ppv_render_wall_ns(c->p, s->end_ns)));
 	put(c, r, "granularity", jstr(s->granularity ? s->granularity : "medium"));
 	put(c, r, "command", jstr(s->cmdline));
 	put(c, r, "summary", summary_json(c));

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "render-common.h"
 
@@ -22,36 +21,13 @@
 #define W_CALLS 9
 #define W_PCT 6
 
-/* "2026-11-24T10:00:00.123Z" (UTC, as `ppv-analyze info`). */
-static void print_wall(FILE *out, uint64_t realtime_ns)
+/* "2026-11-24T10:00:00.123Z" for monotonic @ns (UTC, as `ppv-analyze info`). */
+static void print_wall(FILE *out, const struct ppv_profile *p, uint64_t ns)
 {
-	time_t sec = (time_t)(realtime_ns / 1000000000u);
-	struct tm tm;
-	char buf[64];
+	char buf[PPV_WALL_LEN];
+	const char *w = ppv_format_wall(ppv_render_wall_ns(p, ns), 3, buf, sizeof(buf));
 
-	gmtime_r(&sec, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(out, "%s.%03uZ", buf, (unsigned int)(realtime_ns / 1000000u % 1000u));
-}
-
-/*
- * Wall clock of monotonic time @ns, through the earliest process's start
- * (the one whose start_realtime_ns the summary carries).
- */
-static uint64_t wall_of(const struct ppv_profile *p, uint64_t ns)
-{
-	const struct ppv_profile_summary *s = ppv_profile_summary(p);
-	uint64_t origin = UINT64_MAX;
-
-	for (size_t i = 0; i < ppv_profile_process_count(p); i++) {
-		const struct ppv_process_info *pi = ppv_profile_process(p, i);
-
-		if (pi->start_ns < origin)
-			origin = pi->start_ns;
-	}
-	if (origin == UINT64_MAX || ns < origin)
-		return s->start_realtime_ns;
-	return s->start_realtime_ns + (ns - origin);
+	fputs(w ? w : "?", out);
 }
 
 /* Whether process @i's pid was listed before: an exec'd image has a file
@@ -105,9 +81,9 @@ static void print_run(const struct ppv_profile *p, const struct ppv_render_opts 
 	print_processes(p, out);
 	print_threads(p, o->limit, out);
 	fprintf(out, "  start:       ");
-	print_wall(out, wall_of(p, s->start_ns));
+	print_wall(out, p, s->start_ns);
 	fprintf(out, "\n  end:         ");
-	print_wall(out, wall_of(p, s->end_ns));
+	print_wall(out, p, s->end_ns);
 	fprintf(out, "\n  duration:    %s\n", ppv_format_duration(dur, d, sizeof(d)));
 	fprintf(out, "  granularity: %s\n", s->granularity ? s->granularity : "medium");
 	fprintf(out, "  events:      %" PRIu64 "\n", s->events);
