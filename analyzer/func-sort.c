@@ -37,7 +37,7 @@ static uint64_t measure(const struct ppv_func_stats *f, enum ppv_sort_key key)
 	case PPV_SORT_CALLS:
 		return f->calls;
 	case PPV_SORT_AVG:
-		return f->calls ? f->sum_ns / f->calls : 0;
+		return f->avg_ns;
 	case PPV_SORT_MAX:
 		return f->max_ns;
 	case PPV_SORT_P99:

@@ -73,6 +73,16 @@ static int cmp_io_total(const void *a, const void *b)
 	return (int)x->kind - (int)y->kind;
 }
 
+/* The figures every I/O row derives from its totals. */
+static void io_derive(struct ppv_io_stats *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		v[i].avg_ns = v[i].ops ? v[i].total_ns / v[i].ops : 0;
+		/* bytes per ns * 1e9 / 1e6 */
+		v[i].mb_per_s = v[i].total_ns ? (double)v[i].bytes * 1e3 / (double)v[i].total_ns : 0;
+	}
+}
+
 static int io_rows(struct ppv_profile *p)
 {
 	size_t n = 0;
@@ -85,12 +95,23 @@ static int io_rows(struct ppv_profile *p)
 	p->io_func_rows = calloc(n ? n : 1, sizeof(*p->io_func_rows));
 	if (!p->io_kind_rows || !p->io_name_rows || !p->io_func_rows)
 		return -ENOMEM;
+	p->io_total.func = PPV_CCT_ROOT;
 	for (unsigned int k = 0; k < PPV_IO_KIND_COUNT; k++) {
-		if (p->io_kind[k].ops) {
-			p->io_kind_rows[p->nio_kind] = p->io_kind[k];
-			p->io_kind_rows[p->nio_kind].kind = k;
-			p->io_kind_rows[p->nio_kind++].func = PPV_CCT_ROOT;
-		}
+		const struct ppv_io_stats *r = &p->io_kind[k];
+
+		if (!r->ops)
+			continue;
+		p->io_kind_rows[p->nio_kind] = *r;
+		p->io_kind_rows[p->nio_kind].kind = k;
+		p->io_kind_rows[p->nio_kind++].func = PPV_CCT_ROOT;
+		if (!p->io_total.ops || r->min_ns < p->io_total.min_ns)
+			p->io_total.min_ns = r->min_ns;
+		if (r->max_ns > p->io_total.max_ns)
+			p->io_total.max_ns = r->max_ns;
+		p->io_total.ops += r->ops;
+		p->io_total.bytes += r->bytes;
+		p->io_total.total_ns += r->total_ns;
+		p->io_total.errors += r->errors;
 	}
 	for (size_t i = 0; i < p->nio_names; i++)
 		p->io_name_rows[i] = p->io_names[i].pub;
@@ -110,6 +131,10 @@ static int io_rows(struct ppv_profile *p)
 		}
 	}
 	qsort(p->io_func_rows, p->nio_func, sizeof(*p->io_func_rows), cmp_io_total);
+	io_derive(p->io_kind_rows, p->nio_kind);
+	io_derive(&p->io_total, 1);
+	io_derive(p->io_name_rows, p->nio_names);
+	io_derive(p->io_func_rows, p->nio_func);
 	return 0;
 }
 
@@ -227,6 +252,7 @@ int ppv_profile_finish(struct ppv_profile *p)
 
 		f->pub.min_ns = f->hist.min;
 		f->pub.max_ns = f->hist.max;
+		f->pub.avg_ns = f->pub.calls ? f->pub.sum_ns / f->pub.calls : 0;
 	}
 	p->root->pub.total_ns = p->sum.total_ns;
 	p->root->pub.calls = 1;
@@ -312,6 +338,11 @@ PPV_API const struct ppv_io_stats *ppv_profile_io_by_kind(const struct ppv_profi
 {
 	*n = p->nio_kind;
 	return p->io_kind_rows;
+}
+
+PPV_API const struct ppv_io_stats *ppv_profile_io_total(const struct ppv_profile *p)
+{
+	return &p->io_total;
 }
 
 PPV_API const struct ppv_io_stats *ppv_profile_io_by_name(const struct ppv_profile *p, size_t *n)

@@ -85,6 +85,7 @@ struct ppv_profile {
 	struct ppv_io_stats io_kind[PPV_IO_KIND_COUNT];
 	struct ppv_io_stats *io_kind_rows;
 	size_t nio_kind;
+	struct ppv_io_stats io_total;
 	struct ppv_io_row *io_names;
 	size_t nio_names, cap_io_names;
 	struct ppv_io_stats *io_name_rows;

@@ -135,7 +135,7 @@ static void hot_row(const struct ppv_profile *p, const struct ppv_func_stats *f,
 	td_num(out, f->calls);
 	td_dur(out, f->total_ns);
 	td_dur(out, f->self_ns);
-	td_dur(out, f->calls ? f->sum_ns / f->calls : 0);
+	td_dur(out, f->avg_ns);
 	td_dur(out, f->min_ns);
 	td_dur(out, f->max_ns);
 	td_quantile(out, f, 0.50);
@@ -389,11 +389,9 @@ static void io_row(FILE *out, const char *kind, const struct ppv_io_stats *s, co
 	td_num(out, s->ops);
 	td_bytes(out, s->bytes);
 	td_dur(out, s->total_ns);
-	td_dur(out, s->ops ? s->total_ns / s->ops : 0);
+	td_dur(out, s->avg_ns);
 	if (s->total_ns) /* decimal MB/s; the sort key is bytes per second */
-		fprintf(out, "<td data-v=\"%.0f\">%.2f</td>",
-			(double)s->bytes * 1e9 / (double)s->total_ns,
-			(double)s->bytes * 1e3 / (double)s->total_ns);
+		fprintf(out, "<td data-v=\"%.0f\">%.2f</td>", s->mb_per_s * 1e6, s->mb_per_s);
 	else
 		fputs("<td data-v=\"-1\">-</td>", out);
 	td_num(out, s->errors);
@@ -406,21 +404,15 @@ static void io_by_kind(const struct ppv_profile *p, FILE *out)
 {
 	size_t n;
 	const struct ppv_io_stats *rows = ppv_profile_io_by_kind(p, &n);
-	struct ppv_io_stats sum = { .func = PPV_CCT_ROOT };
 
 	fputs("<h3>By kind</h3>\n", out);
 	io_head(out, "ppv-io-kind", NULL);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		io_row(out, ppv_io_kind_name(rows[i].kind), &rows[i], NULL);
-		sum.ops += rows[i].ops;
-		sum.bytes += rows[i].bytes;
-		sum.total_ns += rows[i].total_ns;
-		sum.errors += rows[i].errors;
-	}
 	fputs("</tbody>\n", out);
 	if (n > 1) { /* in <tfoot>, so sorting leaves it last */
 		fputs("<tfoot>\n", out);
-		io_row(out, "total", &sum, NULL);
+		io_row(out, "total", ppv_profile_io_total(p), NULL);
 		fputs("</tfoot>\n", out);
 	}
 	fputs("</table></div>\n", out);

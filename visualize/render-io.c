@@ -26,14 +26,14 @@ static void io_row(FILE *out, const char *kind, const struct ppv_io_stats *s, co
 {
 	char bytes[PPV_BYTES_LEN], total[PPV_DURATION_LEN], avg[PPV_DURATION_LEN], mbps[32];
 
-	if (s->total_ns) /* bytes per ns * 1e9 / 1e6: decimal megabytes per second */
-		snprintf(mbps, sizeof(mbps), "%.2f", (double)s->bytes * 1e3 / (double)s->total_ns);
+	if (s->total_ns)
+		snprintf(mbps, sizeof(mbps), "%.2f", s->mb_per_s);
 	else
 		snprintf(mbps, sizeof(mbps), "-");
 	fprintf(out, "%-12s %8" PRIu64 " %11s %11s %11s %10s %7" PRIu64 "%s%s\n", kind, s->ops,
 		ppv_format_bytes(s->bytes, bytes, sizeof(bytes)),
 		ppv_format_duration(s->total_ns, total, sizeof(total)),
-		ppv_format_duration(s->ops ? s->total_ns / s->ops : 0, avg, sizeof(avg)), mbps,
+		ppv_format_duration(s->avg_ns, avg, sizeof(avg)), mbps,
 		s->errors, label ? "  " : "", label ? label : "");
 }
 
@@ -41,19 +41,13 @@ static void io_by_kind(const struct ppv_profile *p, FILE *out)
 {
 	size_t n;
 	const struct ppv_io_stats *rows = ppv_profile_io_by_kind(p, &n);
-	struct ppv_io_stats sum = { .func = PPV_CCT_ROOT };
 
 	fprintf(out, "I/O by kind\n");
 	io_header(out, NULL);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		io_row(out, ppv_io_kind_name(rows[i].kind), &rows[i], NULL);
-		sum.ops += rows[i].ops;
-		sum.bytes += rows[i].bytes;
-		sum.total_ns += rows[i].total_ns;
-		sum.errors += rows[i].errors;
-	}
 	if (n > 1)
-		io_row(out, "total", &sum, NULL);
+		io_row(out, "total", ppv_profile_io_total(p), NULL);
 }
 
 /* By name (@by_func 0) or by function: the first @limit rows, then how many were left out. */

@@ -264,7 +264,7 @@ static uint64_t pct(const struct ppv_func_stats *f, double q)
 /* The original design's figures, in ms; func_raw_add() adds the raw ones. */
 static json_t *func_json(const struct json_ctx *c, const struct ppv_func_stats *f)
 {
-	uint64_t avg = f->calls ? f->sum_ns / f->calls : 0;
+	uint64_t avg = f->avg_ns;
 
 	return json_pack("{s:I, s:s, s:o, s:o, s:o, s:I, s:f, s:f, s:f, s:f, s:f, s:I, s:f}",
 			 "id", (json_int_t)f->id,
@@ -287,7 +287,7 @@ static void func_raw_add(struct json_ctx *c, json_t *obj, const struct ppv_func_
 	const struct { const char *key; uint64_t v; } raw[] = {
 		{ "calls", f->calls },       { "total_ns", f->total_ns },
 		{ "self_ns", f->self_ns },   { "sum_ns", f->sum_ns },
-		{ "avg_ns", f->calls ? f->sum_ns / f->calls : 0 },
+		{ "avg_ns", f->avg_ns },
 		{ "min_ns", f->min_ns },     { "max_ns", f->max_ns },
 		{ "p50_ns", pct(f, 0.50) },  { "p95_ns", pct(f, 0.95) },
 		{ "p99_ns", pct(f, 0.99) },  { "io_ops", f->io_ops },
@@ -334,9 +334,8 @@ static json_t *top_json(struct json_ctx *c, const struct ppv_func_stats **sorted
 /* One I/O row: the figures every grouping shares. */
 static json_t *io_json(const struct ppv_io_stats *s)
 {
-	uint64_t avg = s->ops ? s->total_ns / s->ops : 0;
-	/* bytes per ns * 1e9 / 1e6: decimal megabytes per second */
-	double mbps = s->total_ns ? (double)s->bytes * 1e3 / (double)s->total_ns : 0.0;
+	uint64_t avg = s->avg_ns;
+	double mbps = s->mb_per_s;
 
 	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f}",
 			 "kind", ppv_io_kind_name(s->kind),

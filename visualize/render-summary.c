@@ -174,7 +174,7 @@ static void print_hot_row(const struct ppv_profile *p, const struct ppv_func_sta
 	fprintf(out, "%*" PRIu64 " %*s %*s %*s %*s %*s %*s %*s %*s %6" PRIu64 " %*.1f%%", W_CALLS,
 		f->calls, W_DUR, ppv_format_duration(f->total_ns, t, sizeof(t)), W_DUR,
 		ppv_format_duration(f->self_ns, s, sizeof(s)), W_DUR,
-		ppv_format_duration(f->calls ? f->sum_ns / f->calls : 0, a, sizeof(a)), W_DUR,
+		ppv_format_duration(f->avg_ns, a, sizeof(a)), W_DUR,
 		ppv_format_duration(f->min_ns, mn, sizeof(mn)), W_DUR,
 		ppv_format_duration(f->max_ns, mx, sizeof(mx)), W_DUR,
 		quantile(f, 0.50, q50, sizeof(q50)), W_DUR, quantile(f, 0.95, q95, sizeof(q95)),

@@ -132,6 +132,7 @@ PPV_API uint64_t ppv_hist_count(const struct ppv_hist *h);
  * @unfinished: calls still open when the trace (or the thread) ended,
  *            closed at the last timestamp seen.
  * @hist:     distribution of call durations (for percentiles).
+ * @avg_ns:   @sum_ns / @calls (0 without calls).
  */
 struct ppv_func_stats {
 	uint32_t id;
@@ -152,6 +153,7 @@ struct ppv_func_stats {
 	uint64_t io_errors;
 	uint64_t unfinished;
 	const struct ppv_hist *hist;
+	uint64_t avg_ns;
 };
 
 /**
@@ -196,6 +198,9 @@ struct ppv_call_edge {
  * @func:   for ppv_profile_io_by_func() rows, the function; else
  *          PPV_CCT_ROOT.
  * @name:   NULL for per-kind and per-function rows.
+ * @avg_ns: @total_ns / @ops.
+ * @mb_per_s: throughput, decimal megabytes per second of I/O time
+ *          (@bytes / @total_ns * 1000); 0 when no time was spent.
  */
 struct ppv_io_stats {
 	enum ppv_io_kind kind;
@@ -207,6 +212,8 @@ struct ppv_io_stats {
 	uint64_t min_ns;
 	uint64_t max_ns;
 	uint64_t errors;
+	uint64_t avg_ns;
+	double mb_per_s;
 };
 
 /**
@@ -302,6 +309,11 @@ PPV_API const struct ppv_call_edge *ppv_profile_edges(const struct ppv_profile *
 
 /** ppv_profile_io_by_kind() - one row per kind seen, in enum order. */
 PPV_API const struct ppv_io_stats *ppv_profile_io_by_kind(const struct ppv_profile *p, size_t *n);
+/**
+ * ppv_profile_io_total() - every kind together (kind PPV_IO_OTHER, func
+ * PPV_CCT_ROOT; all zero when there was no I/O).
+ */
+PPV_API const struct ppv_io_stats *ppv_profile_io_total(const struct ppv_profile *p);
 /** ppv_profile_io_by_name() - one row per (kind, name), by total_ns, largest first. */
 PPV_API const struct ppv_io_stats *ppv_profile_io_by_name(const struct ppv_profile *p, size_t *n);
 /** ppv_profile_io_by_func() - one row per (function, kind), by total_ns, largest first. */
