@@ -191,3 +191,54 @@ char *synth_line(const struct synth *s, int n)
 	*o = '\0';
 	return out;
 }
+
+static void append_step(struct ppv_native_writer *w, const struct synth_step *s)
+{
+	struct ppv_event e = { .type = (uint16_t)s->type, .tid = s->tid,
+			       .ts = SYNTH_STEPS_T0 + s->us * 1000 };
+
+	switch (s->type) {
+	case PPV_EVENT_THREAD_START:
+		e.thread.name = s->name;
+		break;
+	case PPV_EVENT_IO:
+		e.io.start = e.ts - 5000;
+		e.io.bytes = 4096;
+		e.io.name = s->name;
+		e.io.fd = 3;
+		e.io.kind = PPV_IO_OTHER;
+		break;
+	case PPV_EVENT_LOSS:
+		e.loss.count = 5;
+		break;
+	case PPV_EVENT_ERROR:
+		break;
+	default:
+		e.scope.name = s->name;
+	}
+	cr_assert_eq(ppv_native_writer_append(w, &e), 0);
+}
+
+void synth_write_steps(const char *dir, const struct synth_step *steps)
+{
+	struct ppv_writer_opts o = { .sz = sizeof(o), .pid = SYNTH_STEPS_PID, .ppid = 1,
+				     .start_ns = SYNTH_STEPS_START_NS,
+				     .start_realtime_ns = SYNTH_REALTIME,
+				     .clock_source = PPV_CLOCK_MONOTONIC };
+	struct ppv_native_writer *w;
+	char path[128];
+	uint64_t last = SYNTH_STEPS_T0;
+
+	snprintf(path, sizeof(path), "%s/%u.ppv", dir, SYNTH_STEPS_PID);
+	o.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert_geq(o.fd, 0);
+	cr_assert_eq(ppv_native_writer_open(&o, &w), 0);
+	cr_assert_eq(ppv_native_writer_set_info(w, "cmdline", "synthetic --run"), 0);
+	for (const struct synth_step *s = steps; s->type; s++) {
+		append_step(w, s);
+		if (SYNTH_STEPS_T0 + s->us * 1000 > last)
+			last = SYNTH_STEPS_T0 + s->us * 1000;
+	}
+	cr_assert_eq(ppv_native_writer_flush(w, last), 0);
+	cr_assert_eq(ppv_native_writer_close(w), 0);
+}

@@ -2,7 +2,7 @@
  * the formats writer (threads, named scopes, functions in modules with
  * embedded symbols, I/O and errors at known times), opened with
  * ppv_trace_open(), profiled, and rendered into memory. Shared by the
- * test suites of visualize-data, html and timeline. */
+ * renderer suites: visualize, visualize-data, flame, html and timeline. */
 #ifndef PPV_TEST_SYNTH_TRACE_H
 #define PPV_TEST_SYNTH_TRACE_H
 
@@ -80,5 +80,27 @@ int synth_render(struct synth *s, synth_render_fn fn, const struct ppv_render_op
 /* Line @n (from 0) of s->text with runs of spaces squeezed to one, or NULL
  * (free it). */
 char *synth_line(const struct synth *s, int n);
+
+/*
+ * Scripted runs for the text-report and flame-graph suites: a process
+ * SYNTH_STEPS_PID whose events are given as steps, times in microseconds
+ * from SYNTH_STEPS_T0 (CLOCK_MONOTONIC, so ns as written).
+ * Step types: PPV_EVENT_THREAD_START (names the thread), SCOPE_ENTER and
+ * SCOPE_EXIT (named), ERROR, LOSS (5 events), IO (@name, 4096 bytes over
+ * the 5 us before, fd 3). A step of type 0 ends the script.
+ */
+#define SYNTH_STEPS_PID 4242
+#define SYNTH_STEPS_START_NS 1000000ull
+#define SYNTH_STEPS_T0 2000000ull
+
+struct synth_step {
+	int type;
+	uint32_t tid;
+	uint64_t us;
+	const char *name; /* scope, thread or I/O name */
+};
+
+/* Write @steps as SYNTH_STEPS_PID's file in @dir. */
+void synth_write_steps(const char *dir, const struct synth_step *steps);
 
 #endif

@@ -1,7 +1,8 @@
 /* flame-fixture.c - writes the synthetic traces of flame-fixture.h with the
  * native writer (named scopes, so names need no ELF symbols; monotonic
  * clock, so timestamps are nanoseconds as written), then opens and
- * profiles them. Times are in microseconds from T0. Adapted from
+ * profiles them. Times are in microseconds from SYNTH_STEPS_T0 (the step
+ * writer is tests/unit/common/synth-trace.c). Adapted from
  * tests/unit/visualize/trace-fixture.c. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
@@ -9,24 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "native-writer.h"
+#include "synth-trace.h"
 #include "flame-fixture.h"
-
-#define START_NS 1000000ull
-#define T0 2000000ull
-#define US 1000ull
-#define PID 4242
 
 enum { S_IN = PPV_EVENT_SCOPE_ENTER, S_OUT = PPV_EVENT_SCOPE_EXIT, IO = PPV_EVENT_IO };
 
-struct step {
-	int type;
-	uint32_t tid;
-	uint64_t us;
-	const char *name; /* scope or thread name */
-};
-
-static const struct step two_threads[] = {
+static const struct synth_step two_threads[] = {
 	{ PPV_EVENT_THREAD_START, 100, 0, "main" },
 	{ S_IN, 100, 0, "main" },
 	{ S_IN, 100, 1, "work" },    { S_IN, 100, 2, "leaf" },
@@ -43,7 +32,7 @@ static const struct step two_threads[] = {
 	{ 0, 0, 0, NULL },
 };
 
-static const struct step slower[] = {
+static const struct synth_step slower[] = {
 	{ PPV_EVENT_THREAD_START, 100, 0, "main" },
 	{ S_IN, 100, 0, "main" },
 	{ S_IN, 100, 1, "work" },    { S_IN, 100, 2, "leaf" },
@@ -56,7 +45,7 @@ static const struct step slower[] = {
 	{ 0, 0, 0, NULL },
 };
 
-static const struct step odd_names[] = {
+static const struct synth_step odd_names[] = {
 	{ PPV_EVENT_THREAD_START, 100, 0, "main" },
 	{ S_IN, 100, 0, "main" },
 	{ S_IN, 100, 1, "a;b\nc" },      { S_OUT, 100, 5, "a;b\nc" },
@@ -67,7 +56,7 @@ static const struct step odd_names[] = {
 	{ 0, 0, 0, NULL },
 };
 
-static const struct step back_to_back[] = {
+static const struct synth_step back_to_back[] = {
 	{ PPV_EVENT_THREAD_START, 100, 0, "main" },
 	{ S_IN, 100, 0, "main" },
 	{ S_IN, 100, 0, "a" },  { S_OUT, 100, 10, "a" },
@@ -77,78 +66,36 @@ static const struct step back_to_back[] = {
 };
 
 /* Filled in by small_run(): 20 one-microsecond calls beside a 100 ms one. */
-static struct step small[2 + 2 + 2 * 20 + 2];
+static struct synth_step small[2 + 2 + 2 * 20 + 2];
 
-static const struct step *small_run(void)
+static const struct synth_step *small_run(void)
 {
 	static char names[20][4];
-	struct step *s = small;
+	struct synth_step *s = small;
 
-	*s++ = (struct step){ PPV_EVENT_THREAD_START, 100, 0, "main" };
-	*s++ = (struct step){ S_IN, 100, 0, "main" };
-	*s++ = (struct step){ S_IN, 100, 1, "big" };
-	*s++ = (struct step){ S_OUT, 100, 100001, "big" };
+	*s++ = (struct synth_step){ PPV_EVENT_THREAD_START, 100, 0, "main" };
+	*s++ = (struct synth_step){ S_IN, 100, 0, "main" };
+	*s++ = (struct synth_step){ S_IN, 100, 1, "big" };
+	*s++ = (struct synth_step){ S_OUT, 100, 100001, "big" };
 	for (int i = 0; i < 20; i++) {
 		snprintf(names[i], sizeof(names[i]), "t%02d", i);
-		*s++ = (struct step){ S_IN, 100, 100002 + 2 * (uint64_t)i, names[i] };
-		*s++ = (struct step){ S_OUT, 100, 100003 + 2 * (uint64_t)i, names[i] };
+		*s++ = (struct synth_step){ S_IN, 100, 100002 + 2 * (uint64_t)i, names[i] };
+		*s++ = (struct synth_step){ S_OUT, 100, 100003 + 2 * (uint64_t)i, names[i] };
 	}
-	*s++ = (struct step){ S_OUT, 100, 100050, "main" };
-	*s = (struct step){ 0, 0, 0, NULL };
+	*s++ = (struct synth_step){ S_OUT, 100, 100050, "main" };
+	*s = (struct synth_step){ 0, 0, 0, NULL };
 	return small;
-}
-
-static void append(struct ppv_native_writer *w, const struct step *s)
-{
-	struct ppv_event e = { .type = (uint16_t)s->type, .tid = s->tid, .ts = T0 + s->us * US };
-
-	if (s->type == PPV_EVENT_THREAD_START) {
-		e.thread.name = s->name;
-	} else if (s->type == IO) {
-		e.io.start = e.ts - 5 * US;
-		e.io.bytes = 4096;
-		e.io.name = s->name;
-		e.io.fd = 3;
-		e.io.kind = PPV_IO_OTHER;
-	} else {
-		e.scope.name = s->name;
-	}
-	cr_assert_eq(ppv_native_writer_append(w, &e), 0);
-}
-
-static void write_trace(const char *dir, const struct step *steps)
-{
-	struct ppv_writer_opts o = { .sz = sizeof(o), .pid = PID, .ppid = 1,
-				     .start_ns = START_NS,
-				     .start_realtime_ns = 1767225600000000000ull, /* 2026-01-01 */
-				     .clock_source = PPV_CLOCK_MONOTONIC };
-	struct ppv_native_writer *w;
-	char path[128];
-	uint64_t last = T0;
-
-	snprintf(path, sizeof(path), "%s/%u.ppv", dir, PID);
-	o.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	cr_assert_geq(o.fd, 0);
-	cr_assert_eq(ppv_native_writer_open(&o, &w), 0);
-	cr_assert_eq(ppv_native_writer_set_info(w, "cmdline", "synthetic --run"), 0);
-	for (const struct step *s = steps; s->type; s++) {
-		append(w, s);
-		if (T0 + s->us * US > last)
-			last = T0 + s->us * US;
-	}
-	cr_assert_eq(ppv_native_writer_flush(w, last), 0);
-	cr_assert_eq(ppv_native_writer_close(w), 0);
 }
 
 void ffx_open(struct ffx *fx, enum ffx_kind kind, const struct ppv_analyze_opts *ao)
 {
-	const struct step *const runs[] = { two_threads, slower, odd_names, back_to_back,
+	const struct synth_step *const runs[] = { two_threads, slower, odd_names, back_to_back,
 					    small_run() };
 
 	memset(fx, 0, sizeof(*fx));
 	strcpy(fx->dir, "/tmp/ppv-flame-test.XXXXXX");
 	cr_assert_not_null(mkdtemp(fx->dir));
-	write_trace(fx->dir, runs[kind]);
+	synth_write_steps(fx->dir, runs[kind]);
 	cr_assert_eq(ppv_trace_open(fx->dir, &fx->t), 0, "%s", ppv_trace_open_error());
 	cr_assert_eq(ppv_profile_build(fx->t, ao, &fx->p), 0);
 }

@@ -1,32 +1,21 @@
 /* trace-fixture.c - writes the synthetic traces of trace-fixture.h with the
  * native writer (named scopes, so names need no ELF symbols; monotonic
  * clock, so timestamps are nanoseconds as written), then opens and
- * profiles them. Times are in microseconds from T0. */
+ * profiles them. Times are in microseconds from SYNTH_STEPS_T0 (the step
+ * writer is tests/unit/common/synth-trace.c). */
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "native-writer.h"
+#include "synth-trace.h"
 #include "trace-fixture.h"
-
-#define START_NS 1000000ull
-#define T0 2000000ull
-#define US 1000ull
-#define PID 4242
 
 enum { S_IN = PPV_EVENT_SCOPE_ENTER, S_OUT = PPV_EVENT_SCOPE_EXIT };
 
-struct step {
-	int type;
-	uint32_t tid;
-	uint64_t us;
-	const char *name; /* scope or thread name */
-};
-
 /* main{work{leaf} work{leaf} helper(error)} on 100, worker{work{leaf}} on 101 */
-static const struct step two_threads[] = {
+static const struct synth_step two_threads[] = {
 	{ PPV_EVENT_THREAD_START, 100, 0, "main" },
 	{ S_IN, 100, 0, "main" },
 	{ S_IN, 100, 1, "work" },    { S_IN, 100, 2, "leaf" },
@@ -45,7 +34,7 @@ static const struct step two_threads[] = {
 };
 
 /* main{rec{rec{rec}}} */
-static const struct step recursion[] = {
+static const struct synth_step recursion[] = {
 	{ PPV_EVENT_THREAD_START, 100, 0, "main" },
 	{ S_IN, 100, 0, "main" },
 	{ S_IN, 100, 10, "rec" },   { S_IN, 100, 20, "rec" },   { S_IN, 100, 30, "rec" },
@@ -58,7 +47,7 @@ static const struct step recursion[] = {
  * An exit of a scope never entered, a frame skipped by work's exit
  * (repaired), 5 events lost, and main never exits (unfinished).
  */
-static const struct step caveats[] = {
+static const struct synth_step caveats[] = {
 	{ PPV_EVENT_THREAD_START, 100, 0, "main" },
 	{ S_IN, 100, 0, "main" },
 	{ S_OUT, 100, 5, "ghost" },
@@ -68,51 +57,14 @@ static const struct step caveats[] = {
 	{ 0, 0, 0, NULL },
 };
 
-static void append(struct ppv_native_writer *w, const struct step *s)
-{
-	struct ppv_event e = { .type = (uint16_t)s->type, .tid = s->tid, .ts = T0 + s->us * US };
-
-	if (s->type == PPV_EVENT_THREAD_START)
-		e.thread.name = s->name;
-	else if (s->type == PPV_EVENT_LOSS)
-		e.loss.count = 5;
-	else if (s->type != PPV_EVENT_ERROR)
-		e.scope.name = s->name;
-	cr_assert_eq(ppv_native_writer_append(w, &e), 0);
-}
-
-static void write_trace(const char *dir, const struct step *steps)
-{
-	struct ppv_writer_opts o = { .sz = sizeof(o), .pid = PID, .ppid = 1,
-				     .start_ns = START_NS,
-				     .start_realtime_ns = 1767225600000000000ull, /* 2026-01-01 */
-				     .clock_source = PPV_CLOCK_MONOTONIC };
-	struct ppv_native_writer *w;
-	char path[128];
-	uint64_t last = T0;
-
-	snprintf(path, sizeof(path), "%s/%u.ppv", dir, PID);
-	o.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	cr_assert_geq(o.fd, 0);
-	cr_assert_eq(ppv_native_writer_open(&o, &w), 0);
-	cr_assert_eq(ppv_native_writer_set_info(w, "cmdline", "synthetic --run"), 0);
-	for (const struct step *s = steps; s->type; s++) {
-		append(w, s);
-		if (T0 + s->us * US > last)
-			last = T0 + s->us * US;
-	}
-	cr_assert_eq(ppv_native_writer_flush(w, last), 0);
-	cr_assert_eq(ppv_native_writer_close(w), 0);
-}
-
 void fx_open(struct fx *fx, enum fx_kind kind, const struct ppv_analyze_opts *ao)
 {
-	static const struct step *const runs[] = { two_threads, recursion, caveats };
+	static const struct synth_step *const runs[] = { two_threads, recursion, caveats };
 
 	memset(fx, 0, sizeof(*fx));
 	strcpy(fx->dir, "/tmp/ppv-vis-test.XXXXXX");
 	cr_assert_not_null(mkdtemp(fx->dir));
-	write_trace(fx->dir, runs[kind]);
+	synth_write_steps(fx->dir, runs[kind]);
 	cr_assert_eq(ppv_trace_open(fx->dir, &fx->t), 0, "%s", ppv_trace_open_error());
 	cr_assert_eq(ppv_profile_build(fx->t, ao, &fx->p), 0);
 }
