@@ -19,6 +19,8 @@ trap 'rm -rf "$work"' EXIT
 ulimit -c 0
 
 fail() { echo "FAIL: $*"; exit 1; }
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 
 # jsonschema is installed for Debian's python only (not for a pyenv one).
 PY=/usr/bin/python3
@@ -26,19 +28,6 @@ if ! "$PY" -c 'import jsonschema' 2>/dev/null; then
 	echo "SKIP: $PY cannot import jsonschema (install python3-jsonschema)"
 	exit 77
 fi
-
-record() {
-	"$PPV_RECORD" -o "$work/trace" -- "$@" >"$work/rec.out" 2>"$work/rec.err" ||
-		{ cat "$work/rec.err"; fail "ppv-record $* failed"; }
-}
-
-# analyze NAME CMD [ARGS...]: run ppv-analyze CMD on the trace into $work/NAME{,.err}.
-analyze() {
-	local name=$1 cmd=$2
-	shift 2
-	"$PPV_ANALYZE" "$cmd" "$@" "$work/trace" >"$work/$name" 2>"$work/$name.err" ||
-		{ cat "$work/$name.err"; fail "ppv-analyze $cmd $* exited with $?"; }
-}
 
 # same NAME EXPECTED: $work/NAME must equal the text EXPECTED.
 same() {
@@ -165,16 +154,6 @@ d = json.load(open(sys.argv[1]))
 n = d["function_profiles"]["fib"]["calls"]
 sys.exit(0 if 0 < n < 242785 and d["caveats"]["unfinished_calls"] > 0 else 1)' "$work/json" ||
 		fail "a truncated trace should have some fib calls and unfinished ones"
-}
-
-# expect STATUS STDERR-PATTERN CMD...: exit status and a line of stderr.
-expect() {
-	local want=$1 pattern=$2 status
-	shift 2
-	"$PPV_ANALYZE" "$@" >"$work/out" 2>"$work/err"
-	status=$?
-	[ "$status" -eq "$want" ] || { cat "$work/err"; fail "ppv-analyze $*: status $status, expected $want"; }
-	grep -qE -- "$pattern" "$work/err" || { cat "$work/err"; fail "ppv-analyze $*: no '$pattern' on stderr"; }
 }
 
 case_usage() {

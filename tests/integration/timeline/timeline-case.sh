@@ -20,22 +20,11 @@ trap 'rm -rf "$work"' EXIT
 ulimit -c 0
 
 fail() { echo "FAIL: $*"; exit 1; }
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 
 PY=/usr/bin/python3
 command -v callgrind_annotate >/dev/null || { echo "SKIP: no callgrind_annotate (valgrind)"; exit 77; }
-
-record() {
-	"$PPV_RECORD" -o "$work/trace" -- "$@" >"$work/rec.out" 2>"$work/rec.err" ||
-		{ cat "$work/rec.err"; fail "ppv-record $* failed"; }
-}
-
-# analyze NAME CMD [ARGS...]: ppv-analyze CMD ARGS TRACE, stdout to $work/NAME, stderr to $work/NAME.err.
-analyze() {
-	local name=$1 cmd=$2
-	shift 2
-	"$PPV_ANALYZE" "$cmd" "$@" "$work/trace" >"$work/$name" 2>"$work/$name.err" ||
-		{ cat "$work/$name.err"; fail "ppv-analyze $cmd $* exited with $?"; }
-}
 
 check() {
 	"$PY" "$here/check-timeline.py" "$@" || fail "check-timeline.py $*"
@@ -161,16 +150,6 @@ sys.exit(0 if total == 49980 and all(e["name"] == "I/O bytes per 10 ms" for e in
 	grep -qx 'summary: [0-9]* 49980 2' "$work/callgrind.out.w" || fail "callgrind summary ioB/errors"
 	[ "$(cg_calls "$work/callgrind.out.w" handle_request db_query_users)" = 20 ] ||
 		fail "handle_request -> db_query_users is not 20 calls"
-}
-
-# expect STATUS STDERR-PATTERN ARGS...
-expect() {
-	local want=$1 pattern=$2 status
-	shift 2
-	"$PPV_ANALYZE" "$@" >"$work/out" 2>"$work/err"
-	status=$?
-	[ "$status" -eq "$want" ] || { cat "$work/err"; fail "ppv-analyze $*: status $status, expected $want"; }
-	grep -qE -- "$pattern" "$work/err" || { cat "$work/err"; fail "ppv-analyze $*: no '$pattern' on stderr"; }
 }
 
 case_usage() {
