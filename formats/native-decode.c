@@ -172,6 +172,31 @@ static int take_timed(struct ppv_native_reader *r, unsigned int tag, const uint8
 		ev->io.bytes = c;
 		ev->io.err = (int32_t)ppv_unzigzag(d);
 		ev->io.fd = (int32_t)ppv_unzigzag(e);
+		/* Format 1.2 appends the operation and descriptor class. */
+		ev->io.op = q < end ? *q++ : PPV_IO_OP_NONE;
+		ev->io.fdclass = q < end ? *q++ : PPV_FD_UNKNOWN;
+		break;
+	case PPV_TAG_ALLOC:
+	case PPV_TAG_FREE:
+		GET(a);
+		GET(b);
+		if (q >= end)
+			return bad(r, "ALLOC/FREE record too short");
+		ev->type = tag == PPV_TAG_ALLOC ? PPV_EVENT_ALLOC : PPV_EVENT_FREE;
+		ev->alloc.addr = a;
+		ev->alloc.size = b;
+		ev->alloc.kind = *q++;
+		break;
+	case PPV_TAG_MEMSTAT:
+		GET(a);
+		GET(b);
+		ev->type = PPV_EVENT_MEMSTAT;
+		ev->memstat.rss = a;
+		ev->memstat.peak_rss = b;
+		break;
+	case PPV_TAG_PAUSE:
+	case PPV_TAG_RESUME:
+		ev->type = tag == PPV_TAG_PAUSE ? PPV_EVENT_PAUSE : PPV_EVENT_RESUME;
 		break;
 	case PPV_TAG_ERROR:
 		GET(a);
@@ -221,7 +246,7 @@ int ppv_native_decode_long(struct ppv_native_reader *r, unsigned int tag, struct
 		ev->ts = to_ns(r, len);
 		return 1;
 	}
-	if (tag > PPV_TAG_LOSS && tag != PPV_TAG_MODULE_LOAD && tag != PPV_TAG_MODULE_UNLOAD)
+	if (tag > PPV_TAG_TIMED_LAST && tag != PPV_TAG_MODULE_LOAD && tag != PPV_TAG_MODULE_UNLOAD)
 		return 0; /* unknown: skipped, as the format allows */
 	if (!r->in_segment)
 		return bad(r, "timed record outside a THREAD segment");

@@ -12,7 +12,7 @@
 #define PPV_MAGIC "\x89PPV\r\n\x1a\n"
 #define PPV_MAGIC_LEN 8
 #define PPV_MAJOR 1
-#define PPV_MINOR 1
+#define PPV_MINOR 2
 #define PPV_HEADER_SIZE 64
 
 /* File header offsets. */
@@ -62,6 +62,12 @@ enum ppv_tag {
 	PPV_TAG_THREAD_START = 0x44,
 	PPV_TAG_THREAD_EXIT = 0x45,
 	PPV_TAG_LOSS = 0x46,
+	PPV_TAG_ALLOC = 0x47,   /* format 1.2 */
+	PPV_TAG_FREE = 0x48,    /* format 1.2 */
+	PPV_TAG_MEMSTAT = 0x49, /* format 1.2 */
+	PPV_TAG_PAUSE = 0x4a,   /* format 1.2 */
+	PPV_TAG_RESUME = 0x4b,  /* format 1.2 */
+	PPV_TAG_TIMED_LAST = 0x4b,
 	PPV_TAG_STRING = 0x50,
 	PPV_TAG_MODULE_LOAD = 0x51,
 	PPV_TAG_MODULE_UNLOAD = 0x52,

@@ -457,6 +457,25 @@ static int append_timed(struct ppv_native_writer *w, const struct ppv_event *ev)
 		p = ppv_varint_put(p, ev->io.bytes);
 		p = ppv_varint_put(p, ppv_zigzag(ev->io.err));
 		p = ppv_varint_put(p, ppv_zigzag(ev->io.fd));
+		*p++ = ev->io.op;
+		*p++ = ev->io.fdclass;
+		break;
+	case PPV_EVENT_ALLOC:
+	case PPV_EVENT_FREE:
+		p = begin_body(w, ev->type == PPV_EVENT_ALLOC ? PPV_TAG_ALLOC : PPV_TAG_FREE);
+		p = ppv_varint_put(p, dt);
+		p = ppv_varint_put(ppv_varint_put(p, ev->alloc.addr), ev->alloc.size);
+		*p++ = (uint8_t)ev->alloc.kind;
+		break;
+	case PPV_EVENT_MEMSTAT:
+		p = begin_body(w, PPV_TAG_MEMSTAT);
+		p = ppv_varint_put(p, dt);
+		p = ppv_varint_put(ppv_varint_put(p, ev->memstat.rss), ev->memstat.peak_rss);
+		break;
+	case PPV_EVENT_PAUSE:
+	case PPV_EVENT_RESUME:
+		p = begin_body(w, ev->type == PPV_EVENT_PAUSE ? PPV_TAG_PAUSE : PPV_TAG_RESUME);
+		p = ppv_varint_put(p, dt);
 		break;
 	case PPV_EVENT_ERROR:
 		p = begin_body(w, PPV_TAG_ERROR);
@@ -550,6 +569,11 @@ int ppv_native_writer_append(struct ppv_native_writer *w, const struct ppv_event
 	case PPV_EVENT_THREAD_START:
 	case PPV_EVENT_THREAD_EXIT:
 	case PPV_EVENT_LOSS:
+	case PPV_EVENT_ALLOC:
+	case PPV_EVENT_FREE:
+	case PPV_EVENT_MEMSTAT:
+	case PPV_EVENT_PAUSE:
+	case PPV_EVENT_RESUME:
 		err = append_timed(w, ev);
 		break;
 	case PPV_EVENT_MODULE_LOAD:

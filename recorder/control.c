@@ -25,6 +25,7 @@
 #define PPV_MIN_BUFFER (1u << 16)
 #define PPV_MAX_BUFFER (1u << 30)
 #define PPV_DEFAULT_FLUSH_MS 100
+#define PPV_DEFAULT_THRESHOLD_NS 100000u /* coarse: 100 us */
 
 struct ppv_config ppv_cfg;
 
@@ -54,6 +55,55 @@ static void config_defaults(void)
 	ppv_cfg.mode = PPV_MODE_LOSSLESS;
 	ppv_cfg.buffer_size = PPV_DEFAULT_BUFFER;
 	ppv_cfg.flush_ms = PPV_DEFAULT_FLUSH_MS;
+	ppv_cfg.granularity = PPV_GRAN_MEDIUM;
+	ppv_cfg.threshold_ns = PPV_DEFAULT_THRESHOLD_NS;
+	ppv_cfg.memory = -1;
+	ppv_cfg.io = 1;
+}
+
+static uint64_t env_u64(const char *name, uint64_t def)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long long n;
+
+	if (!v || !*v)
+		return def;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	return errno || *end || v[0] == '-' ? def : (uint64_t)n;
+}
+
+/* What to record, filters and production controls: set by ppv-record,
+ * which has validated them; a bad value falls back to the default. */
+static void config_recording_from_env(void)
+{
+	const char *v = getenv("PPV_GRANULARITY");
+
+	if (v && strcmp(v, "coarse") == 0)
+		ppv_cfg.granularity = PPV_GRAN_COARSE;
+	else if (v && strcmp(v, "fine") == 0)
+		ppv_cfg.granularity = PPV_GRAN_FINE;
+	ppv_cfg.threshold_ns = env_u64("PPV_THRESHOLD_NS", ppv_cfg.threshold_ns);
+	ppv_cfg.memory = (int)env_u64("PPV_MEMORY", (uint64_t)-1);
+	ppv_cfg.io = env_u64("PPV_IO", 1) != 0;
+	v = getenv("PPV_FILTER");
+	if (v)
+		snprintf(ppv_cfg.filter, sizeof(ppv_cfg.filter), "%s", v);
+	ppv_cfg.depth = (unsigned int)env_u64("PPV_DEPTH", 0);
+	ppv_cfg.time_filter_ns = env_u64("PPV_TIME_FILTER_NS", 0);
+	ppv_cfg.pause_signal = (int)env_u64("PPV_SIGNAL", 0);
+	ppv_cfg.delay_ns = env_u64("PPV_DELAY_NS", 0);
+	ppv_cfg.duration_ns = env_u64("PPV_DURATION_NS", 0);
+	ppv_cfg.max_size = env_u64("PPV_MAX_SIZE", 0);
+	ppv_cfg.rotate = (unsigned int)env_u64("PPV_ROTATE", 0);
+}
+
+/* Settings that depend on others, once all are read. */
+static void config_finish(void)
+{
+	if (ppv_cfg.memory < 0)
+		ppv_cfg.memory = ppv_cfg.granularity == PPV_GRAN_FINE;
 }
 
 static void config_from_env(void)
@@ -72,6 +122,8 @@ static void config_from_env(void)
 	if (v && strtoul(v, NULL, 10) > 0)
 		ppv_cfg.flush_ms = (unsigned int)strtoul(v, NULL, 10);
 	ppv_cfg.quiet = getenv("PPV_QUIET") != NULL;
+	config_recording_from_env();
+	config_finish();
 }
 
 static void config_from_opts(const struct ppv_start_opts *o)
@@ -84,8 +136,10 @@ static void config_from_opts(const struct ppv_start_opts *o)
 		snprintf(ppv_cfg.dir, sizeof(ppv_cfg.dir), "%s", o->output_dir);
 	else
 		snprintf(ppv_cfg.dir, sizeof(ppv_cfg.dir), "%s.ppv", name ? name : "trace");
-	if (!o)
+	if (!o) {
+		config_finish();
 		return;
+	}
 	if (o->sz >= offsetof(struct ppv_start_opts, mode) + sizeof(o->mode))
 		ppv_cfg.mode = o->mode == PPV_MODE_DROP ? PPV_MODE_DROP : PPV_MODE_LOSSLESS;
 	if (o->sz >= offsetof(struct ppv_start_opts, buffer_size) + sizeof(o->buffer_size) &&
@@ -93,6 +147,7 @@ static void config_from_opts(const struct ppv_start_opts *o)
 		ppv_cfg.buffer_size = round_buffer(o->buffer_size);
 	if (o->sz >= offsetof(struct ppv_start_opts, flush_ms) + sizeof(o->flush_ms) && o->flush_ms)
 		ppv_cfg.flush_ms = o->flush_ms;
+	config_finish();
 }
 
 /* Create PID.ppv, or PID-N.ppv when an earlier image of this process (before
@@ -136,6 +191,8 @@ static void read_cmdline(char *buf, size_t len)
 	buf[n] = '\0';
 }
 
+static const char *const granularity_names[] = { "coarse", "medium", "fine" };
+
 static void write_info(struct ppv_native_writer *w)
 {
 	char buf[4096];
@@ -156,6 +213,12 @@ static void write_info(struct ppv_native_writer *w)
 	snprintf(buf, sizeof(buf), "%u", ppv_cfg.flush_ms);
 	ppv_native_writer_set_info(w, "flush_ms", buf);
 	ppv_native_writer_set_info(w, "clock", ppv_clock_use_tsc ? "tsc" : "monotonic");
+	ppv_native_writer_set_info(w, "granularity", granularity_names[ppv_cfg.granularity]);
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)ppv_cfg.threshold_ns);
+	if (ppv_cfg.granularity == PPV_GRAN_COARSE)
+		ppv_native_writer_set_info(w, "threshold_ns", buf);
+	ppv_native_writer_set_info(w, "memory", ppv_cfg.memory ? "1" : "0");
+	ppv_native_writer_set_info(w, "io", ppv_cfg.io ? "1" : "0");
 	ppv_native_writer_set_info(w, "recorder", "perprovis " PPV_VERSION_STRING);
 }
 

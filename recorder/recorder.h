@@ -20,6 +20,13 @@
 
 #define PPV_LOG_PREFIX "ppv-recorder: "
 
+/* What is recorded (docs/user-guide.md, "Granularity"). */
+enum ppv_granularity {
+	PPV_GRAN_COARSE = 0, /* annotations, I/O, instrumented calls >= threshold_ns */
+	PPV_GRAN_MEDIUM = 1, /* every instrumented call, annotations, I/O */
+	PPV_GRAN_FINE = 2,   /* medium plus every allocation */
+};
+
 struct ppv_config {
 	char dir[4096];
 	enum ppv_mode mode;
@@ -27,6 +34,26 @@ struct ppv_config {
 	unsigned int flush_ms;
 	int clock_source;       /* enum ppv_clock_source */
 	int quiet;
+
+	/* What to record (PPV_GRANULARITY, PPV_THRESHOLD_NS, PPV_MEMORY,
+	 * PPV_IO). */
+	enum ppv_granularity granularity;
+	uint64_t threshold_ns;  /* coarse: instrumented calls shorter are dropped */
+	int memory;             /* record allocations (default: fine only) */
+	int io;                 /* interpose I/O calls (default 1) */
+
+	/* Recorder-side filters (PPV_FILTER, PPV_DEPTH, PPV_TIME_FILTER_NS). */
+	char filter[4096];      /* lines "F:PATTERN" or "N:PATTERN"; "" = none */
+	unsigned int depth;     /* deepest call level recorded; 0 = unlimited */
+	uint64_t time_filter_ns; /* calls shorter are dropped; 0 = none */
+
+	/* Production controls (PPV_SIGNAL, PPV_DELAY_NS, PPV_DURATION_NS,
+	 * PPV_MAX_SIZE, PPV_ROTATE). */
+	int pause_signal;       /* signal toggling recording; 0 = none */
+	uint64_t delay_ns;      /* start paused, resume after this long */
+	uint64_t duration_ns;   /* pause for good after this long; 0 = never */
+	uint64_t max_size;      /* bytes kept on disk per process; 0 = unbounded */
+	unsigned int rotate;    /* files the process's trace is split into */
 };
 
 extern struct ppv_config ppv_cfg;

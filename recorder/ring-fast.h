@@ -35,8 +35,10 @@ enum ppv_rec_kind {
 	PPV_REC_SCOPE_ENTER = 3,
 	PPV_REC_SCOPE_EXIT = 4,
 	PPV_REC_ERROR = 5,       /* payload: (uint32_t)code */
-	PPV_REC_IO = 6,          /* 3 slots, see ppv__io_record() */
+	PPV_REC_IO = 6,          /* 3 slots, see ppv_io_put() */
 	PPV_REC_THREAD_EXIT = 7,
+	PPV_REC_ALLOC = 8,       /* 2 slots: [ticks | ALLOC addr], [size | kind] */
+	PPV_REC_FREE = 9,        /* 2 slots: [ticks | FREE addr], [size | kind] */
 };
 
 #define PPV_REC_SHIFT 56

@@ -108,9 +108,11 @@ PPV_COLD struct ppv_tbuf *ppv_thread_attach(void)
 
 	if (ppv_tls_disabled || !ppv_recording())
 		return NULL;
+	/* Nothing this thread calls from here on may attach it again:
+	 * pthread_setspecific() can calloc(), which the memory wrappers see. */
+	ppv_tls_disabled = 1;
 	mem = mmap(NULL, ring + hdr, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED) {
-		ppv_tls_disabled = 1;
 		errno = saved_errno;
 		return NULL;
 	}
@@ -127,6 +129,7 @@ PPV_COLD struct ppv_tbuf *ppv_thread_attach(void)
 	if (exit_key_ok)
 		pthread_setspecific(exit_key, b);
 	ppv_tls_buf = b;
+	ppv_tls_disabled = 0;
 	errno = saved_errno;
 	return b;
 }

@@ -186,12 +186,25 @@ static unsigned int decode(const struct ppv_tbuf *b, uint64_t pos, struct ppv_ev
 
 		ev->type = PPV_EVENT_IO;
 		ev->io.kind = (uint16_t)((payload >> 32) & 0xff);
+		ev->io.op = (uint8_t)(payload >> 40);
+		ev->io.fdclass = (uint8_t)(payload >> 48);
 		ev->io.fd = (int32_t)(uint32_t)payload;
 		ev->io.start = s1->ticks;
 		ev->io.name = (const char *)(uintptr_t)s1->word;
 		ev->io.bytes = s2->ticks;
 		ev->io.err = (int32_t)s2->word;
 		return 3;
+	}
+	case PPV_REC_ALLOC:
+	case PPV_REC_FREE: {
+		const struct ppv_slot *s1 = &b->slots[(pos + 1) & b->mask];
+
+		ev->type = (s->word >> PPV_REC_SHIFT) == PPV_REC_ALLOC ? PPV_EVENT_ALLOC
+									: PPV_EVENT_FREE;
+		ev->alloc.addr = payload;
+		ev->alloc.size = s1->ticks;
+		ev->alloc.kind = (uint16_t)s1->word;
+		return 2;
 	}
 	case PPV_REC_THREAD_EXIT:
 		ev->type = PPV_EVENT_THREAD_EXIT;

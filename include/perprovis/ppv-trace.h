@@ -38,7 +38,48 @@ enum ppv_event_type {
 	PPV_EVENT_CLOCK = 11,        /* clock calibration in force from here (clock) */
 	PPV_EVENT_LOSS = 12,         /* events dropped by the drop policy (loss) */
 	PPV_EVENT_SYNC = 13,         /* watermark: no later event of this process has ts < this ts */
+	PPV_EVENT_ALLOC = 14,        /* memory allocated by the current frame (alloc) */
+	PPV_EVENT_FREE = 15,         /* memory released (alloc: addr, kind; size 0 if unknown) */
+	PPV_EVENT_MEMSTAT = 16,      /* resident set size sample of the process (memstat) */
+	PPV_EVENT_PAUSE = 17,        /* recording paused in this process: events stop here */
+	PPV_EVENT_RESUME = 18,       /* recording resumed; frames open at the pause are gone */
 	PPV_EVENT_TYPE_COUNT
+};
+
+/* What an automatic I/O event did (io.op). Explicit ppv_io_begin/end
+ * operations have PPV_IO_OP_NONE. */
+enum ppv_io_op {
+	PPV_IO_OP_NONE = 0,
+	PPV_IO_OP_READ = 1,    /* read, pread, readv, recv, recvfrom, recvmsg, fread */
+	PPV_IO_OP_WRITE = 2,   /* write, pwrite, writev, send, sendto, sendmsg, fwrite */
+	PPV_IO_OP_OPEN = 3,    /* open, openat, fopen */
+	PPV_IO_OP_CLOSE = 4,   /* close, fclose */
+	PPV_IO_OP_CONNECT = 5, /* connect */
+	PPV_IO_OP_ACCEPT = 6,  /* accept, accept4 */
+	PPV_IO_OP_SYNC = 7,    /* fsync, fdatasync, fflush */
+	PPV_IO_OP_COUNT
+};
+
+/* What the descriptor of an automatic I/O event is (io.fdclass). */
+enum ppv_fd_class {
+	PPV_FD_UNKNOWN = 0, /* explicit operation, or not classified */
+	PPV_FD_FILE = 1,    /* regular file (or directory, block device) */
+	PPV_FD_TCP = 2,
+	PPV_FD_UDP = 3,
+	PPV_FD_UNIX = 4,    /* AF_UNIX socket */
+	PPV_FD_PIPE = 5,    /* pipe or FIFO */
+	PPV_FD_TTY = 6,     /* terminal */
+	PPV_FD_OTHER = 7,   /* other character device, other socket, eventfd, ... */
+	PPV_FD_CLASS_COUNT
+};
+
+/* How memory was obtained or released (alloc.kind). */
+enum ppv_alloc_kind {
+	PPV_ALLOC_MALLOC = 0,   /* malloc, and the aligned allocators */
+	PPV_ALLOC_CALLOC = 1,
+	PPV_ALLOC_REALLOC = 2,  /* the new block of a realloc (its old block: a FREE) */
+	PPV_ALLOC_MMAP = 3,     /* anonymous mmap / munmap */
+	PPV_ALLOC_KIND_COUNT
 };
 
 /**
@@ -72,7 +113,18 @@ struct ppv_event {
 			int32_t err;     /* 0, or a positive errno value */
 			int32_t fd;      /* -1 if unknown */
 			uint16_t kind;   /* enum ppv_io_kind */
+			uint8_t op;      /* enum ppv_io_op */
+			uint8_t fdclass; /* enum ppv_fd_class */
 		} io;
+		struct {
+			uint64_t addr;   /* block address */
+			uint64_t size;   /* bytes asked for (FREE: 0, or the munmap length) */
+			uint16_t kind;   /* enum ppv_alloc_kind */
+		} alloc;
+		struct {
+			uint64_t rss;      /* resident set size, bytes */
+			uint64_t peak_rss; /* highest resident set size so far, bytes */
+		} memstat;
 		struct {
 			int64_t code;    /* 0 if the program gave none */
 		} error;
@@ -260,6 +312,15 @@ PPV_API int ppv_trace_module(struct ppv_trace *t, size_t i, size_t m,
 
 /** ppv_event_type_name() - "enter", "exit", ...; "unknown" otherwise. */
 PPV_API const char *ppv_event_type_name(unsigned int type);
+
+/** ppv_io_op_name() - "read", "write", "open", ...; "unknown" otherwise. */
+PPV_API const char *ppv_io_op_name(unsigned int op);
+
+/** ppv_fd_class_name() - "file", "tcp", "udp", "unix", "pipe", "tty", ... */
+PPV_API const char *ppv_fd_class_name(unsigned int fdclass);
+
+/** ppv_alloc_kind_name() - "malloc", "calloc", "realloc", "mmap". */
+PPV_API const char *ppv_alloc_kind_name(unsigned int kind);
 
 #ifdef __cplusplus
 }

@@ -136,6 +136,7 @@ static int set_env(const struct ppv_record_opts *o, const char *dir, const char 
 		snprintf(num, sizeof(num), "%u", o->flush_ms);
 		err |= setenv("PPV_FLUSH_MS", num, 1);
 	}
+	err |= ppv_record_opts_env(o);
 	return err ? -ENOMEM : 0;
 }
 
