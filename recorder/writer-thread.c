@@ -32,6 +32,8 @@
 /* Release drained slots to the producer in steps of this many, so that a
  * long drain does not keep a lossless producer waiting. */
 #define PPV_DRAIN_STEP 4096u
+/* Sample the resident set size at most this often. */
+#define PPV_MEMSTAT_NS 100000000u
 
 static struct {
 	pthread_t thread;
@@ -45,6 +47,7 @@ static struct {
 	_Atomic int stop;
 	_Atomic uint64_t flush_req;
 	_Atomic uint64_t flush_done;
+	uint64_t memstat_ns;        /* CLOCK_MONOTONIC of the last RSS sample */
 	struct ppv_clock_point cal; /* anchor of the calibration in force */
 	uint64_t mult;
 	int error;                  /* first write error; recording stopped */
@@ -75,6 +78,13 @@ void ppv_writer_unlock(void)
 struct ppv_native_writer *ppv_writer_borrow_native(void)
 {
 	return wr.w;
+}
+
+/* Whether @fd is the trace file: the I/O wrappers keep the program from
+ * closing it (the program did not open it, so for it the fd is not open). */
+int ppv_writer_owns_fd(int fd)
+{
+	return fd >= 0 && fd == __atomic_load_n(&wr.fd, __ATOMIC_RELAXED);
 }
 
 int ppv_writer_is_self(void)
@@ -286,6 +296,22 @@ static void drain_all(void)
 	}
 }
 
+/* A resident-set sample, at most every PPV_MEMSTAT_NS and at the end. It
+ * goes in the main thread's segment: the process, not a thread, owns it. */
+static void sample_memory(int final)
+{
+	struct ppv_event ev = { .type = PPV_EVENT_MEMSTAT, .tid = (uint32_t)getpid() };
+	uint64_t now = ppv_clock_sample().ns;
+
+	if (!final && now - wr.memstat_ns < PPV_MEMSTAT_NS)
+		return;
+	wr.memstat_ns = now;
+	if (ppv_memstat_sample(&ev.memstat.rss, &ev.memstat.peak_rss) == 0) {
+		ev.ts = ppv_clock_ticks();
+		append(&ev);
+	}
+}
+
 /* One cycle: calibrate, drain every ring, end the chunk with a watermark. */
 static void cycle(int final)
 {
@@ -296,6 +322,7 @@ static void cycle(int final)
 	start = ppv_clock_ticks();
 	ppv_modules_scan(1);
 	drain_all();
+	sample_memory(final);
 	/* An event stamped just before @start may be published just after we
 	 * read its ring's head; 100 us of margin keeps the watermark true. */
 	margin = ((uint64_t)100000 << 32) / (wr.mult ? wr.mult : 1);
@@ -342,6 +369,7 @@ int ppv_writer_open(struct ppv_native_writer *w, int fd, struct ppv_clock_point 
 	wr.cal = cal;
 	wr.mult = mult;
 	wr.error = 0;
+	wr.memstat_ns = 0;
 	atomic_store(&wr.stop, 0);
 	/* The writer thread must not take the program's signals. */
 	sigfillset(&all);

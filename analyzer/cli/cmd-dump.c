@@ -75,9 +75,19 @@ static void print_detail(struct ppv_trace *t, const struct ppv_event *ev, int de
 		printf("%*s[%s]", 2 * depth, "", ev->scope.name);
 		break;
 	case PPV_EVENT_IO:
-		printf("kind=%u name=\"%s\" bytes=%" PRIu64 " dur=%.6fms err=%d fd=%d", ev->io.kind,
-		       ev->io.name ? ev->io.name : "", ev->io.bytes,
-		       (double)(ev->ts - ev->io.start) / 1e6, ev->io.err, ev->io.fd);
+		printf("kind=%s op=%s fd=%d class=%s name=\"%s\" bytes=%" PRIu64
+		       " dur=%.6fms err=%d",
+		       ppv_io_kind_name(ev->io.kind), ppv_io_op_name(ev->io.op), ev->io.fd,
+		       ppv_fd_class_name(ev->io.fdclass), ev->io.name ? ev->io.name : "",
+		       ev->io.bytes, (double)(ev->ts - ev->io.start) / 1e6, ev->io.err);
+		break;
+	case PPV_EVENT_ALLOC:
+	case PPV_EVENT_FREE:
+		printf("%s addr=0x%" PRIx64 " size=%" PRIu64, ppv_alloc_kind_name(ev->alloc.kind),
+		       ev->alloc.addr, ev->alloc.size);
+		break;
+	case PPV_EVENT_MEMSTAT:
+		printf("rss=%" PRIu64 " peak=%" PRIu64, ev->memstat.rss, ev->memstat.peak_rss);
 		break;
 	case PPV_EVENT_ERROR:
 		printf("code=%" PRId64, ev->error.code);
