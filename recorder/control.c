@@ -31,6 +31,8 @@ struct ppv_config ppv_cfg;
 
 static int recording;
 static int atfork_done;
+static int session_close(void);
+static pid_t session_pid; /* the process the open session writes for */
 static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int ppv_recording(void)
@@ -289,9 +291,51 @@ int ppv_session_open(void)
 	ppv_modules_scan(0);
 	ppv_registry_restart();
 	ppv_writer_unlock();
+	__atomic_store_n(&session_pid, getpid(), __ATOMIC_RELAXED);
 	__atomic_store_n(&recording, 1, __ATOMIC_RELEASE);
 	ppv__active = 1;
 	return 0;
+}
+
+/**
+ * ppv_session_owned() - whether the calling process owns the open session.
+ * A vfork() or posix_spawn() child shares its parent's memory, so it sees
+ * the parent's session as open; it must neither write nor stop it.
+ */
+int ppv_session_owned(void)
+{
+	return ppv_recording() && __atomic_load_n(&session_pid, __ATOMIC_RELAXED) == getpid();
+}
+
+/**
+ * ppv_session_end_for_exec() - close the trace before this image is
+ * replaced (exec) or ends without running destructors (_exit), so that
+ * what the rings hold is written and the file ends with its END chunk.
+ * Never waits for the control lock: the caller may be a signal handler
+ * that interrupted ppv_start() or ppv_stop().
+ * Return: 1 if a session was closed (and may be reopened), else 0.
+ */
+int ppv_session_end_for_exec(void)
+{
+	int closed = 0;
+
+	if (!ppv_session_owned() || pthread_mutex_trylock(&ctl_lock) != 0)
+		return 0;
+	closed = session_close() == 0;
+	pthread_mutex_unlock(&ctl_lock);
+	return closed;
+}
+
+/**
+ * ppv_session_reopen_after_exec() - exec failed: record on, into a new file
+ * of this process (PID-N.ppv), with the same settings.
+ */
+void ppv_session_reopen_after_exec(void)
+{
+	pthread_mutex_lock(&ctl_lock);
+	if (!ppv_recording() && ppv_session_open() < 0)
+		ppv__active = 0;
+	pthread_mutex_unlock(&ctl_lock);
 }
 
 static int session_close(void)

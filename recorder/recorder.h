@@ -98,5 +98,8 @@ void ppv_crash_install(void);
 /* control.c */
 int ppv_session_open(void);
 int ppv_recording(void);
+int ppv_session_owned(void);
+int ppv_session_end_for_exec(void);
+void ppv_session_reopen_after_exec(void);
 
 #endif
