@@ -63,7 +63,7 @@ extern struct ppv_config ppv_cfg;
 struct ppv_tbuf *ppv_thread_attach(void);
 void ppv_thread_detach(struct ppv_tbuf *b);
 struct ppv_tbuf *ppv_registry_first(void);
-void ppv_registry_unlink(struct ppv_tbuf *prev, struct ppv_tbuf *b);
+int ppv_registry_unlink(struct ppv_tbuf *prev, struct ppv_tbuf *b);
 void ppv_registry_stop_all(int stopped);
 void ppv_registry_restart(void);
 void ppv_tbuf_free(struct ppv_tbuf *b);

@@ -44,19 +44,22 @@ struct ppv_tbuf *ppv_registry_first(void)
 	return atomic_load_explicit(&registry, memory_order_acquire);
 }
 
-void ppv_registry_unlink(struct ppv_tbuf *prev, struct ppv_tbuf *b)
+/* Return: 1 if @b was unlinked and freed; 0 if it is still in the list
+ * (it was the head and a thread pushed meanwhile): it then remains the
+ * predecessor of the ring after it, and the next cycle unlinks it. */
+int ppv_registry_unlink(struct ppv_tbuf *prev, struct ppv_tbuf *b)
 {
+	struct ppv_tbuf *expected = b;
+
 	if (prev) {
 		prev->next = b->next;
 		ppv_tbuf_free(b);
-		return;
+		return 1;
 	}
-	struct ppv_tbuf *expected = b;
-
-	if (atomic_compare_exchange_strong(&registry, &expected, b->next))
-		ppv_tbuf_free(b);
-	/* else a thread pushed meanwhile: b is no longer head; the next cycle
-	 * unlinks it through its predecessor. */
+	if (!atomic_compare_exchange_strong(&registry, &expected, b->next))
+		return 0;
+	ppv_tbuf_free(b);
+	return 1;
 }
 
 void ppv_tbuf_free(struct ppv_tbuf *b)

@@ -284,15 +284,12 @@ static void drain_all(void)
 
 		next = b->next;
 		drain(b);
-		if (exited == PPV_TBUF_EXITED) {
-			ppv_registry_unlink(prev, b);
-			/* If unlink could not take it (it was the head and a
-			 * push raced), it stays; keep prev consistent. */
-			if (ppv_registry_first() == b)
-				prev = b;
-			continue;
-		}
-		prev = b;
+		/* A ring that stays in the list is the predecessor of the
+		 * next one. (Asking whether b is the head instead was wrong:
+		 * a thread starting now may get b's freed memory for its ring
+		 * and push it, and the next unlink then cut the list.) */
+		if (exited != PPV_TBUF_EXITED || !ppv_registry_unlink(prev, b))
+			prev = b;
 	}
 }
 
