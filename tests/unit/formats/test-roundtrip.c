@@ -30,7 +30,7 @@ static const uint8_t bid[20] = { 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6,
 /* One event of every kind, in file order, with distinctive values. */
 static const struct ppv_event *samples(size_t *n)
 {
-	static struct ppv_event ev[14];
+	static struct ppv_event ev[24];
 	size_t k = 0;
 
 	memset(ev, 0, sizeof(ev));
@@ -51,6 +51,20 @@ static const struct ppv_event *samples(size_t *n)
 				      .io = { .start = 1200, .bytes = 123456789012ull,
 					      .name = "query_users", .err = 110, .fd = 9,
 					      .kind = 4 } };
+	ev[k++] = (struct ppv_event){ .type = PPV_EVENT_IO, .tid = 7, .ts = 5000,
+				      .io = { .start = 4990, .bytes = 64, .name = "127.0.0.1:8080",
+					      .err = 0, .fd = 5, .kind = 3, .op = PPV_IO_OP_WRITE,
+					      .fdclass = PPV_FD_TCP } };
+	ev[k++] = (struct ppv_event){ .type = PPV_EVENT_ALLOC, .tid = 7, .ts = 5000,
+				      .alloc = { 0x7f0012345670, 4096, PPV_ALLOC_CALLOC } };
+	ev[k++] = (struct ppv_event){ .type = PPV_EVENT_FREE, .tid = 7, .ts = 5000,
+				      .alloc = { 0x7f0012345670, 0, PPV_ALLOC_REALLOC } };
+	ev[k++] = (struct ppv_event){ .type = PPV_EVENT_FREE, .tid = 7, .ts = 5000,
+				      .alloc = { 0x7f0020000000, 1 << 20, PPV_ALLOC_MMAP } };
+	ev[k++] = (struct ppv_event){ .type = PPV_EVENT_MEMSTAT, .tid = 7, .ts = 5000,
+				      .memstat = { 123456789, 987654321 } };
+	ev[k++] = (struct ppv_event){ .type = PPV_EVENT_PAUSE, .tid = 7, .ts = 5000 };
+	ev[k++] = (struct ppv_event){ .type = PPV_EVENT_RESUME, .tid = 7, .ts = 5000 };
 	ev[k++] = (struct ppv_event){ .type = PPV_EVENT_ERROR, .tid = 7, .ts = 5001,
 				      .error = { -42 } };
 	ev[k++] = (struct ppv_event){ .type = PPV_EVENT_SCOPE_EXIT, .tid = 7, .ts = 5002,
@@ -89,6 +103,18 @@ static void expect_same(const struct ppv_event *a, const struct ppv_event *b)
 		cr_assert_eq(a->io.err, b->io.err);
 		cr_assert_eq(a->io.fd, b->io.fd);
 		cr_assert_eq(a->io.kind, b->io.kind);
+		cr_assert_eq(a->io.op, b->io.op);
+		cr_assert_eq(a->io.fdclass, b->io.fdclass);
+		break;
+	case PPV_EVENT_ALLOC:
+	case PPV_EVENT_FREE:
+		cr_assert_eq(a->alloc.addr, b->alloc.addr);
+		cr_assert_eq(a->alloc.size, b->alloc.size);
+		cr_assert_eq(a->alloc.kind, b->alloc.kind);
+		break;
+	case PPV_EVENT_MEMSTAT:
+		cr_assert_eq(a->memstat.rss, b->memstat.rss);
+		cr_assert_eq(a->memstat.peak_rss, b->memstat.peak_rss);
 		break;
 	case PPV_EVENT_ERROR:
 		cr_assert_eq(a->error.code, b->error.code);
