@@ -46,6 +46,8 @@ static uint64_t measure(const struct ppv_func_stats *f, enum ppv_sort_key key)
 		return f->errors;
 	case PPV_SORT_IO:
 		return f->io_bytes;
+	case PPV_SORT_MEMORY:
+		return f->alloc_bytes_incl;
 	default:
 		return f->total_ns;
 	}
@@ -73,8 +75,6 @@ PPV_API int ppv_profile_sorted(const struct ppv_profile *p, enum ppv_sort_key ke
 	struct keyed *v;
 	size_t n = 0;
 
-	if (key == PPV_SORT_MEMORY)
-		return -ENOTSUP; /* no memory records in the trace format yet */
 	if ((unsigned int)key > PPV_SORT_MEMORY)
 		return -EINVAL;
 	v = malloc((p->nfuncs ? p->nfuncs : 1) * sizeof(*v));

@@ -4,9 +4,9 @@
  * over, and its read-only API.
  *
  * Owns: ordering the calling-context tree, the caller → callee edges
- * (summed over call paths), I/O rows by kind, by name and by function,
- * sorting functions for reports, getters, and freeing. Does not own: the
- * pass itself (profile.c).
+ * (summed over call paths), getters, and freeing. Does not own: the pass
+ * itself (profile.c), the I/O rows (profile-io.c) or the memory figures
+ * (memory.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,128 +14,27 @@
 
 #include "profile-internal.h"
 
-/* ---- I/O by name, filled during the pass ------------------------------ */
-
-int ppv_profile_io_name_add(struct ppv_profile *p, const struct ppv_event *ev, uint64_t ns)
+/* What the trace's process headers say about the run as a whole. */
+void ppv_profile_summary_from_trace(struct ppv_profile *p, struct ppv_trace *t)
 {
-	unsigned int k = ev->io.kind < PPV_IO_KIND_COUNT ? ev->io.kind : PPV_IO_OTHER;
-	struct ppv_io_row *r = NULL;
+	uint64_t rt = 0, origin = UINT64_MAX;
 
-	/* The reader interns strings, so one name is one pointer per process;
-	 * compare contents to merge processes. Names are few (one per query
-	 * kind, file or peer): a scan from the most recent is enough. */
-	for (size_t i = p->nio_names; i-- > 0;) {
-		struct ppv_io_row *c = &p->io_names[i];
+	for (size_t i = 0; i < ppv_trace_process_count(t); i++) {
+		const struct ppv_process_info *pi = ppv_trace_borrow_process(t, i);
 
-		if (c->pub.kind == k && strcmp(c->pub.name, ev->io.name) == 0) {
-			r = c;
-			break;
+		if (pi->start_ns < origin) {
+			origin = pi->start_ns;
+			rt = pi->start_realtime_ns;
+			p->sum.cmdline = pi->cmdline;
 		}
+		p->sum.lost += pi->lost;
+		p->sum.truncated |= !pi->complete;
 	}
-	if (!r) {
-		if (p->nio_names == p->cap_io_names) {
-			size_t cap = p->cap_io_names ? 2 * p->cap_io_names : 16;
-			struct ppv_io_row *v = realloc(p->io_names, cap * sizeof(*v));
-
-			if (!v)
-				return -ENOMEM;
-			p->io_names = v;
-			p->cap_io_names = cap;
-		}
-		r = &p->io_names[p->nio_names];
-		memset(r, 0, sizeof(*r));
-		r->name_own = strdup(ev->io.name);
-		if (!r->name_own)
-			return -ENOMEM;
-		p->nio_names++;
-		r->pub.kind = k;
-		r->pub.func = PPV_CCT_ROOT;
-		r->pub.name = r->name_own;
-		r->pub.min_ns = ns;
-	}
-	r->pub.ops++;
-	r->pub.bytes += ev->io.bytes;
-	r->pub.total_ns += ns;
-	r->pub.errors += ev->io.err != 0;
-	r->pub.min_ns = ns < r->pub.min_ns ? ns : r->pub.min_ns;
-	r->pub.max_ns = ns > r->pub.max_ns ? ns : r->pub.max_ns;
-	return 0;
-}
-
-static int cmp_io_total(const void *a, const void *b)
-{
-	const struct ppv_io_stats *x = a, *y = b;
-
-	if (x->total_ns != y->total_ns)
-		return x->total_ns < y->total_ns ? 1 : -1;
-	if (x->func != y->func)
-		return x->func < y->func ? -1 : 1;
-	return (int)x->kind - (int)y->kind;
-}
-
-/* The figures every I/O row derives from its totals. */
-static void io_derive(struct ppv_io_stats *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		v[i].avg_ns = v[i].ops ? v[i].total_ns / v[i].ops : 0;
-		/* bytes per ns * 1e9 / 1e6 */
-		v[i].mb_per_s = v[i].total_ns ? (double)v[i].bytes * 1e3 / (double)v[i].total_ns : 0;
-	}
-}
-
-static int io_rows(struct ppv_profile *p)
-{
-	size_t n = 0;
-
-	p->io_kind_rows = calloc(PPV_IO_KIND_COUNT, sizeof(*p->io_kind_rows));
-	p->io_name_rows = calloc(p->nio_names ? p->nio_names : 1, sizeof(*p->io_name_rows));
-	for (size_t i = 0; i < p->nfuncs; i++)
-		for (unsigned int k = 0; p->funcs[i]->io_kind && k < PPV_IO_KIND_COUNT; k++)
-			n += p->funcs[i]->io_kind[k * 4] != 0;
-	p->io_func_rows = calloc(n ? n : 1, sizeof(*p->io_func_rows));
-	if (!p->io_kind_rows || !p->io_name_rows || !p->io_func_rows)
-		return -ENOMEM;
-	p->io_total.func = PPV_CCT_ROOT;
-	for (unsigned int k = 0; k < PPV_IO_KIND_COUNT; k++) {
-		const struct ppv_io_stats *r = &p->io_kind[k];
-
-		if (!r->ops)
-			continue;
-		p->io_kind_rows[p->nio_kind] = *r;
-		p->io_kind_rows[p->nio_kind].kind = k;
-		p->io_kind_rows[p->nio_kind++].func = PPV_CCT_ROOT;
-		if (!p->io_total.ops || r->min_ns < p->io_total.min_ns)
-			p->io_total.min_ns = r->min_ns;
-		if (r->max_ns > p->io_total.max_ns)
-			p->io_total.max_ns = r->max_ns;
-		p->io_total.ops += r->ops;
-		p->io_total.bytes += r->bytes;
-		p->io_total.total_ns += r->total_ns;
-		p->io_total.errors += r->errors;
-	}
-	for (size_t i = 0; i < p->nio_names; i++)
-		p->io_name_rows[i] = p->io_names[i].pub;
-	qsort(p->io_name_rows, p->nio_names, sizeof(*p->io_name_rows), cmp_io_total);
-	for (size_t i = 0; i < p->nfuncs; i++) {
-		const struct ppv_func *f = p->funcs[i];
-
-		for (unsigned int k = 0; f->io_kind && k < PPV_IO_KIND_COUNT; k++) {
-			const uint64_t *row = &f->io_kind[k * 4];
-
-			if (!row[0])
-				continue;
-			p->io_func_rows[p->nio_func++] = (struct ppv_io_stats){
-				.kind = k, .func = f->pub.id, .ops = row[0], .bytes = row[1],
-				.total_ns = row[2], .errors = row[3], .min_ns = f->io_min[k],
-				.max_ns = f->io_max[k] };
-		}
-	}
-	qsort(p->io_func_rows, p->nio_func, sizeof(*p->io_func_rows), cmp_io_total);
-	io_derive(p->io_kind_rows, p->nio_kind);
-	io_derive(&p->io_total, 1);
-	io_derive(p->io_name_rows, p->nio_names);
-	io_derive(p->io_func_rows, p->nio_func);
-	return 0;
+	p->sum.start_realtime_ns = rt;
+	p->sum.nprocesses = ppv_trace_process_count(t);
+	p->sum.granularity = ppv_trace_info(t, 0, "granularity");
+	if (!p->sum.granularity)
+		p->sum.granularity = "medium";
 }
 
 /* ---- calling-context tree and edges ----------------------------------- */
@@ -256,7 +155,7 @@ int ppv_profile_finish(struct ppv_profile *p)
 	}
 	p->root->pub.total_ns = p->sum.total_ns;
 	p->root->pub.calls = 1;
-	if (sort_children(p) || build_edges(p) || io_rows(p))
+	if (sort_children(p) || build_edges(p) || ppv_profile_io_rows(p) || ppv_mem_finish(p))
 		return -ENOMEM;
 	return 0;
 }
@@ -278,12 +177,8 @@ PPV_API void ppv_profile_free(struct ppv_profile *p)
 	for (size_t i = 0; i < p->nthreads; i++)
 		free((char *)p->threads[i].name); /* handed over by the pass */
 	free(p->threads);
-	free(p->io_kind_rows);
-	for (size_t i = 0; i < p->nio_names; i++)
-		free(p->io_names[i].name_own);
-	free(p->io_names);
-	free(p->io_name_rows);
-	free(p->io_func_rows);
+	ppv_profile_io_free(p);
+	ppv_mem_release(p);
 	free(p);
 }
 
@@ -332,27 +227,4 @@ PPV_API const struct ppv_call_edge *ppv_profile_edges(const struct ppv_profile *
 {
 	*n = p->nedges;
 	return p->edges;
-}
-
-PPV_API const struct ppv_io_stats *ppv_profile_io_by_kind(const struct ppv_profile *p, size_t *n)
-{
-	*n = p->nio_kind;
-	return p->io_kind_rows;
-}
-
-PPV_API const struct ppv_io_stats *ppv_profile_io_total(const struct ppv_profile *p)
-{
-	return &p->io_total;
-}
-
-PPV_API const struct ppv_io_stats *ppv_profile_io_by_name(const struct ppv_profile *p, size_t *n)
-{
-	*n = p->nio_names;
-	return p->io_name_rows;
-}
-
-PPV_API const struct ppv_io_stats *ppv_profile_io_by_func(const struct ppv_profile *p, size_t *n)
-{
-	*n = p->nio_func;
-	return p->io_func_rows;
 }

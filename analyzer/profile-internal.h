@@ -22,7 +22,12 @@ struct ppv_hist {
 int ppv_hist_add(struct ppv_hist *h, uint64_t v);
 void ppv_hist_release(struct ppv_hist *h);
 
-/* A function or scope: the public record plus what only the pass needs. */
+/* A function's I/O counters per kind: ops, bytes, ns, errors, would block. */
+#define PPV_FUNC_IO_N 5
+
+/* A function or scope: the public record plus what only the pass needs.
+ * During the pass pub.retained_count/bytes are its live blocks: what is
+ * still live at the end is what it retained. */
 struct ppv_func {
 	struct ppv_func_stats pub;
 	struct ppv_hist hist;
@@ -30,7 +35,7 @@ struct ppv_func {
 	uint8_t excluded;   /* matches opts->exclude */
 	uint8_t focus;      /* matches opts->function */
 	uint8_t resolved;   /* name matching done */
-	uint64_t *io_kind;  /* [PPV_IO_KIND_COUNT * 4]: ops, bytes, ns, errors; or NULL */
+	uint64_t *io_kind;  /* [PPV_IO_KIND_COUNT * PPV_FUNC_IO_N] (see below), or NULL */
 	uint64_t io_min[PPV_IO_KIND_COUNT], io_max[PPV_IO_KIND_COUNT];
 };
 
@@ -63,6 +68,18 @@ struct ppv_io_row {
 	char *name_own;
 };
 
+/* A live block of the allocation map (memory.c): open addressing keyed by
+ * (pid, addr); @f NULL: allocated outside every shown frame. */
+struct ppv_mem_block {
+	uint64_t addr;
+	uint64_t size;
+	struct ppv_func *f;
+	struct ppv_cct *node;
+	uint32_t pid;
+	uint8_t used;
+	uint8_t hidden;    /* outside the -F selection: matched, never counted */
+};
+
 struct ppv_profile {
 	struct ppv_profile_summary sum;
 	struct ppv_trace *trace;
@@ -91,6 +108,20 @@ struct ppv_profile {
 	struct ppv_io_stats *io_name_rows;
 	struct ppv_io_stats *io_func_rows;
 	size_t nio_func;
+	struct ppv_io_stats io_class[PPV_FD_CLASS_COUNT];
+	struct ppv_io_stats io_op[PPV_IO_OP_COUNT];
+	struct ppv_io_stats *io_class_rows, *io_op_rows;
+	size_t nio_class, nio_op;
+
+	/* memory.c: live blocks (freed once the leaks are grouped), figures
+	 * per process (by pid, in order of first sight) and in total */
+	struct ppv_mem_block *blocks;
+	size_t blocks_mask, nblocks;
+	struct ppv_memory_stats mem_total;
+	struct ppv_memory_stats *mem_procs;
+	size_t nmem_procs, mem_last;
+	struct ppv_leak *leaks;
+	size_t nleaks;
 };
 
 /* cct.c: nodes come in chunks of PPV_CCT_CHUNK */
@@ -98,10 +129,27 @@ struct ppv_profile {
 int ppv_cct_init(struct ppv_profile *p);
 struct ppv_cct *ppv_cct_child(struct ppv_profile *p, struct ppv_cct *parent, uint32_t func);
 
-/* profile.c */
-int ppv_profile_io_name_add(struct ppv_profile *p, const struct ppv_event *ev, uint64_t ns);
+/* profile-io.c: an I/O event counted by kind, class, operation and name,
+ * and against @f (the innermost shown frame's function, or NULL) and its
+ * call-path @node; the rows once the pass is over. */
+int ppv_profile_io_add(struct ppv_profile *p, const struct ppv_event *ev, struct ppv_func *f,
+		       struct ppv_cct *node);
+int ppv_profile_io_rows(struct ppv_profile *p);
+void ppv_profile_io_free(struct ppv_profile *p);
 
-/* profile-finish.c: derive edges, sort children, build I/O rows. */
+/* memory.c: an allocation by @f (NULL: outside every shown frame) on call
+ * path @node (the root then); @hidden: outside the -F selection. A free, a
+ * resident-set sample. Leaks grouped, and the map released, at the end. */
+int ppv_mem_alloc(struct ppv_profile *p, const struct ppv_event *ev, struct ppv_func *f,
+		  struct ppv_cct *node, int hidden);
+int ppv_mem_free(struct ppv_profile *p, const struct ppv_event *ev);
+int ppv_mem_sample(struct ppv_profile *p, const struct ppv_event *ev);
+int ppv_mem_finish(struct ppv_profile *p);
+void ppv_mem_release(struct ppv_profile *p);
+
+/* profile-finish.c: the summary's figures from the trace's headers; derive
+ * edges, sort children, build I/O rows and memory figures. */
+void ppv_profile_summary_from_trace(struct ppv_profile *p, struct ppv_trace *t);
 int ppv_profile_finish(struct ppv_profile *p);
 
 #endif

@@ -4,12 +4,14 @@
  * per-function statistics, the calling-context tree and I/O totals.
  *
  * Owns: per-thread shadow stacks, self and inclusive time, recursion
- * (inclusive time counted by the outermost call only), unmatched exits,
- * frames skipped by longjmp or exceptions, calls left open, the -F/-N and
- * pid/thread/time selections, and the streaming callbacks. Does not own:
- * the tree's storage (cct.c), function
- * identity (func-table.c), what is derived after the pass
- * (profile-finish.c) or formatting (visualize/).
+ * (inclusive time and allocations counted by the outermost call only),
+ * unmatched exits, frames skipped by longjmp or exceptions, calls left
+ * open, pauses (frames cut at the pause, exits after the resume forgiven),
+ * the -F/-N and pid/thread/time selections, and the streaming callbacks.
+ * Does not own: the tree's storage (cct.c), function identity
+ * (func-table.c), I/O tables (profile-io.c), the live-block map
+ * (memory.c), what is derived after the pass (profile-finish.c) or
+ * formatting (visualize/).
  *
  * A frame is "counted" when it is shown: not excluded by -N, and inside a
  * frame matching -F when -F is given. An uncounted frame stays on the stack
@@ -35,6 +37,8 @@ struct frame {
 	struct ppv_cct *outer; /* the thread's current node before this frame */
 	uint64_t start;
 	uint64_t child_ns;     /* time of counted callees (passed through uncounted ones) */
+	uint64_t incl_count;   /* allocations in it and its callees, */
+	uint64_t incl_bytes;   /* passed down to the caller at its exit */
 };
 
 struct thr {
@@ -47,6 +51,14 @@ struct thr {
 	uint32_t shown;        /* counted frames on the stack */
 	uint32_t *active;      /* calls of each function on the stack (recursion) */
 	size_t nactive;
+	uint8_t mid_stack;     /* after a pause, or from a later rotated segment:
+				* exits of frames entered before are expected */
+};
+
+/* A process whose threads start mid-stack (paused, or a later segment). */
+struct proc {
+	uint32_t pid;
+	uint8_t mid_stack;
 };
 
 struct pass {
@@ -56,8 +68,34 @@ struct pass {
 	struct thr **threads;
 	size_t nthreads, cap;
 	struct thr *last;
+	struct proc *procs;
+	size_t nprocs;
 	uint64_t t0, t1;       /* selected window, absolute ns */
 };
+
+static struct proc *proc_find(const struct pass *ps, uint32_t pid)
+{
+	for (size_t i = 0; i < ps->nprocs; i++)
+		if (ps->procs[i].pid == pid)
+			return &ps->procs[i];
+	return NULL;
+}
+
+static int proc_mark_mid_stack(struct pass *ps, uint32_t pid)
+{
+	struct proc *v = proc_find(ps, pid);
+
+	if (v) {
+		v->mid_stack = 1;
+		return 0;
+	}
+	v = realloc(ps->procs, (ps->nprocs + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	ps->procs = v;
+	v[ps->nprocs++] = (struct proc){ .pid = pid, .mid_stack = 1 };
+	return 0;
+}
 
 static struct thr *thread_of(struct pass *ps, uint32_t pid, uint32_t tid)
 {
@@ -84,6 +122,7 @@ static struct thr *thread_of(struct pass *ps, uint32_t pid, uint32_t tid)
 	t->st.pid = pid;
 	t->st.tid = tid;
 	t->cur = ps->p->root;
+	t->mid_stack = proc_find(ps, pid) != NULL;
 	ps->threads[ps->nthreads++] = t;
 	return ps->last = t;
 }
@@ -140,6 +179,8 @@ static int push(struct pass *ps, struct thr *t, uint32_t func, uint64_t ts, uint
 	fr->func = func;
 	fr->start = ts;
 	fr->child_ns = 0;
+	fr->incl_count = 0;
+	fr->incl_bytes = 0;
 	fr->outer = t->cur;
 	t->focus += f->focus;
 	fr->counted = !f->excluded && (!ps->o.function || t->focus);
@@ -166,15 +207,23 @@ static int pop(struct pass *ps, struct thr *t, uint64_t ts, int unfinished)
 
 	t->focus -= f->focus;
 	t->cur = fr->outer;
-	if (t->depth)
-		t->stack[t->depth - 1].child_ns += fr->counted ? dur : fr->child_ns;
+	if (t->depth) {
+		struct frame *caller = &t->stack[t->depth - 1];
+
+		caller->child_ns += fr->counted ? dur : fr->child_ns;
+		caller->incl_count += fr->incl_count;
+		caller->incl_bytes += fr->incl_bytes;
+	}
 	if (!fr->counted)
 		return 0;
 	f->pub.calls++;
 	f->pub.self_ns += self;
 	f->pub.sum_ns += dur;
-	if (--t->active[fr->func] == 0)
+	if (--t->active[fr->func] == 0) {
 		f->pub.total_ns += dur;
+		f->pub.alloc_count_incl += fr->incl_count;
+		f->pub.alloc_bytes_incl += fr->incl_bytes;
+	}
 	fr->node->pub.calls++;
 	fr->node->pub.total_ns += dur;
 	fr->node->pub.self_ns += self;
@@ -200,6 +249,16 @@ static int on_arrive(struct pass *ps, struct thr *t, int64_t func, uint64_t ts, 
 	return func < 0 ? (int)func : push(ps, t, (uint32_t)func, ts, key);
 }
 
+/* An exit that matches no open frame: one entered before recording began,
+ * or, on a thread that starts mid-stack, before the pause. */
+static void unmatched_exit(struct pass *ps, const struct thr *t)
+{
+	if (t->mid_stack)
+		ps->p->sum.resumed_exits++;
+	else
+		ps->p->sum.unmatched_exits++;
+}
+
 /* An exit of @func: the top frame, or one below frames that longjmp or an
  * exception skipped (closed here, counted as repaired), or none at all. */
 static int on_leave(struct pass *ps, struct thr *t, int64_t func, uint64_t ts)
@@ -212,7 +271,7 @@ static int on_leave(struct pass *ps, struct thr *t, int64_t func, uint64_t ts)
 	while (k > 0 && t->stack[k - 1].func != (uint32_t)func)
 		k--;
 	if (k == 0) {
-		ps->p->sum.unmatched_exits++;
+		unmatched_exit(ps, t);
 		return 0;
 	}
 	while (t->depth > k) {
@@ -233,65 +292,27 @@ static struct ppv_func *current(struct pass *ps, struct thr *t)
 	return NULL;
 }
 
-static int func_io(struct ppv_func *f, const struct ppv_event *ev, uint64_t ns)
-{
-	unsigned int k = ev->io.kind < PPV_IO_KIND_COUNT ? ev->io.kind : PPV_IO_OTHER;
-	uint64_t *row;
-
-	if (!f->io_kind) {
-		f->io_kind = calloc(PPV_IO_KIND_COUNT * 4, sizeof(uint64_t));
-		if (!f->io_kind)
-			return -ENOMEM;
-	}
-	row = &f->io_kind[k * 4];
-	if (!row[0] || ns < f->io_min[k])
-		f->io_min[k] = ns;
-	if (ns > f->io_max[k])
-		f->io_max[k] = ns;
-	row[0]++;
-	row[1] += ev->io.bytes;
-	row[2] += ns;
-	row[3] += ev->io.err != 0;
-	f->pub.io_ops++;
-	f->pub.io_bytes += ev->io.bytes;
-	f->pub.io_ns += ns;
-	f->pub.io_errors += ev->io.err != 0;
-	f->pub.errors += ev->io.err != 0;
-	return 0;
-}
-
 static int on_io(struct pass *ps, struct thr *t, const struct ppv_event *ev)
 {
 	struct ppv_func *f = current(ps, t);
-	unsigned int k = ev->io.kind < PPV_IO_KIND_COUNT ? ev->io.kind : PPV_IO_OTHER;
-	struct ppv_io_stats *s = &ps->p->io_kind[k];
-	uint64_t ns = ev->ts > ev->io.start ? ev->ts - ev->io.start : 0;
 
 	if (ps->o.function && !f)
 		return 0;
-	if (!s->ops || ns < s->min_ns)
-		s->min_ns = ns;
-	if (ns > s->max_ns)
-		s->max_ns = ns;
-	s->ops++;
-	s->bytes += ev->io.bytes;
-	s->total_ns += ns;
-	s->errors += ev->io.err != 0;
-	ps->p->sum.io_ops++;
-	ps->p->sum.io_bytes += ev->io.bytes;
-	ps->p->sum.errors += ev->io.err != 0;
-	if (f) {
-		for (size_t d = t->depth; d > 0; d--) {
-			if (t->stack[d - 1].counted) {
-				t->stack[d - 1].node->pub.errors += ev->io.err != 0;
-				t->stack[d - 1].node->pub.io_bytes += ev->io.bytes;
-				break;
-			}
-		}
-		if (func_io(f, ev, ns))
-			return -ENOMEM;
+	return ppv_profile_io_add(ps->p, ev, f, t->cur);
+}
+
+/* An allocation: self for the innermost shown frame (and its call path),
+ * inclusive for every frame on the stack once it exits (see pop()). */
+static int on_alloc(struct pass *ps, struct thr *t, const struct ppv_event *ev)
+{
+	struct ppv_func *f = current(ps, t);
+	int hidden = ps->o.function && !f;
+
+	if (!hidden && t->depth) {
+		t->stack[t->depth - 1].incl_count++;
+		t->stack[t->depth - 1].incl_bytes += ev->alloc.size;
 	}
-	return ev->io.name ? ppv_profile_io_name_add(ps->p, ev, ns) : 0;
+	return ppv_mem_alloc(ps->p, ev, f, f ? t->cur : ps->p->root, hidden);
 }
 
 static int on_error(struct pass *ps, struct thr *t)
@@ -308,14 +329,17 @@ static int on_error(struct pass *ps, struct thr *t)
 	return 0;
 }
 
-/* Close every frame still open on @t at @ts: calls that never returned. */
-static int close_thread(struct pass *ps, struct thr *t, uint64_t ts)
+/* Close every frame still open on @t at @ts: calls that never returned
+ * (@paused 0), or that were open when recording paused. */
+static int close_thread(struct pass *ps, struct thr *t, uint64_t ts, int paused)
 {
 	while (t->depth) {
 		struct frame *fr = &t->stack[t->depth - 1];
 		int rc;
 
-		if (fr->counted) {
+		if (fr->counted && paused) {
+			ps->p->sum.paused_frames++;
+		} else if (fr->counted) {
 			ppv_func_table_get(ps->ft, fr->func)->pub.unfinished++;
 			ps->p->sum.unfinished_calls++;
 		}
@@ -324,6 +348,47 @@ static int close_thread(struct pass *ps, struct thr *t, uint64_t ts)
 			return rc;
 	}
 	return 0;
+}
+
+/* Recording paused in process @pid: what its threads had open ends here,
+ * and every thread of it (those seen later too) resumes mid-stack. */
+static int on_pause(struct pass *ps, uint32_t pid, uint64_t ts)
+{
+	ps->p->sum.pauses++;
+	for (size_t i = 0; i < ps->nthreads; i++) {
+		struct thr *t = ps->threads[i];
+		int rc;
+
+		if (t->st.pid != pid)
+			continue;
+		t->mid_stack = 1;
+		rc = close_thread(ps, t, ts, 1);
+		if (rc)
+			return rc;
+	}
+	return proc_mark_mid_stack(ps, pid);
+}
+
+/* Events of a whole process (tid is its pid): selected by pid and time
+ * only, so --thread does not lose a pause. */
+static int on_process_event(struct pass *ps, const struct ppv_event *ev)
+{
+	if ((ps->o.pid && ev->pid != ps->o.pid) || ev->ts < ps->t0 || ev->ts > ps->t1)
+		return 0;
+	if (ps->o.on_event) {
+		int rc = ps->o.on_event(ev, ps->o.cb_arg);
+
+		if (rc)
+			return rc;
+	}
+	switch (ev->type) {
+	case PPV_EVENT_MEMSTAT:
+		return ppv_mem_sample(ps->p, ev);
+	case PPV_EVENT_PAUSE:
+		return on_pause(ps, ev->pid, ev->ts);
+	default: /* RESUME: the pause did the work */
+		return 0;
+	}
 }
 
 static int thread_named(struct thr *t, const char *name)
@@ -349,6 +414,8 @@ static int on_event(struct pass *ps, const struct ppv_event *ev)
 {
 	struct thr *t;
 
+	if (ev->type >= PPV_EVENT_MEMSTAT && ev->type <= PPV_EVENT_RESUME)
+		return on_process_event(ps, ev);
 	if (ev->type == PPV_EVENT_LOSS || !ev->tid || !selected(ps, ev))
 		return 0;
 	t = thread_of(ps, ev->pid, ev->tid);
@@ -375,7 +442,7 @@ static int on_event(struct pass *ps, const struct ppv_event *ev)
 				 (!ev->func.addr && !(t->stack[t->depth - 1].key >> 63))))
 			return pop(ps, t, ev->ts, 0);
 		if (!ev->func.addr) {
-			ps->p->sum.unmatched_exits++;
+			unmatched_exit(ps, t);
 			return 0;
 		}
 		return on_leave(ps, t, ppv_func_table_addr(ps->ft, ev->pid, ev->func.addr), ev->ts);
@@ -394,14 +461,18 @@ static int on_event(struct pass *ps, const struct ppv_event *ev)
 		/* A thread is announced once per image: frames still open are the
 		 * ones the previous image left when it called exec(). */
 		if (t->depth) {
-			int rc = close_thread(ps, t, ev->ts);
+			int rc = close_thread(ps, t, ev->ts, 0);
 
 			if (rc)
 				return rc;
 		}
 		return thread_named(t, ev->thread.name);
 	case PPV_EVENT_THREAD_EXIT:
-		return close_thread(ps, t, ev->ts);
+		return close_thread(ps, t, ev->ts, 0);
+	case PPV_EVENT_ALLOC:
+		return on_alloc(ps, t, ev);
+	case PPV_EVENT_FREE:
+		return ppv_mem_free(ps->p, ev);
 	default:
 		return 0;
 	}
@@ -416,6 +487,7 @@ static void pass_release(struct pass *ps)
 		free(ps->threads[i]);
 	}
 	free(ps->threads);
+	free(ps->procs);
 	ppv_func_table_free(ps->ft);
 }
 
@@ -426,7 +498,7 @@ static int pass_end(struct pass *ps)
 	uint64_t end = ps->o.time_end && ps->t1 < p->sum.end_ns ? ps->t1 : p->sum.end_ns;
 
 	for (size_t i = 0; i < ps->nthreads; i++) {
-		int rc = close_thread(ps, ps->threads[i], end);
+		int rc = close_thread(ps, ps->threads[i], end, 0);
 
 		if (rc)
 			return rc;
@@ -449,28 +521,6 @@ static int pass_end(struct pass *ps)
 	return 0;
 }
 
-static void summary_from_trace(struct ppv_profile *p, struct ppv_trace *t)
-{
-	uint64_t rt = 0, origin = UINT64_MAX;
-
-	for (size_t i = 0; i < ppv_trace_process_count(t); i++) {
-		const struct ppv_process_info *pi = ppv_trace_borrow_process(t, i);
-
-		if (pi->start_ns < origin) {
-			origin = pi->start_ns;
-			rt = pi->start_realtime_ns;
-			p->sum.cmdline = pi->cmdline;
-		}
-		p->sum.lost += pi->lost;
-		p->sum.truncated |= !pi->complete;
-	}
-	p->sum.start_realtime_ns = rt;
-	p->sum.nprocesses = ppv_trace_process_count(t);
-	p->sum.granularity = ppv_trace_info(t, 0, "granularity");
-	if (!p->sum.granularity)
-		p->sum.granularity = "medium";
-}
-
 static int run_pass(struct pass *ps)
 {
 	struct ppv_profile *p = ps->p;
@@ -481,7 +531,8 @@ static int run_pass(struct pass *ps)
 		p->sum.events++;
 		/* the run's extent is its threads' events, not the writer's
 		 * bookkeeping (watermarks, calibration, module maps) */
-		if (ev->type >= PPV_EVENT_ENTER && ev->type <= PPV_EVENT_THREAD_EXIT) {
+		if ((ev->type >= PPV_EVENT_ENTER && ev->type <= PPV_EVENT_THREAD_EXIT) ||
+		    ev->type == PPV_EVENT_ALLOC || ev->type == PPV_EVENT_FREE) {
 			if (!p->sum.start_ns || ev->ts < p->sum.start_ns)
 				p->sum.start_ns = ev->ts;
 			if (ev->ts > p->sum.end_ns)
@@ -492,6 +543,22 @@ static int run_pass(struct pass *ps)
 			return rc;
 	}
 	return rc;
+}
+
+/* A process whose file starts at a later rotated segment (the older ones
+ * were dropped) begins mid-stack, as after a resume. */
+static int segments_mid_stack(struct pass *ps)
+{
+	struct ppv_trace *t = ps->p->trace;
+
+	for (size_t i = 0; i < ppv_trace_process_count(t); i++) {
+		const char *seg = ppv_trace_info(t, i, "segment");
+
+		if (seg && strcmp(seg, "0") != 0 &&
+		    proc_mark_mid_stack(ps, ppv_trace_borrow_process(t, i)->pid))
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 static int pass_init(struct pass *ps, struct ppv_profile *p, const struct ppv_analyze_opts *o)
@@ -513,7 +580,7 @@ static int pass_init(struct pass *ps, struct ppv_profile *p, const struct ppv_an
 	origin = origin == UINT64_MAX ? 0 : origin;
 	ps->t0 = origin + ps->o.time_start;
 	ps->t1 = ps->o.time_end ? origin + ps->o.time_end : UINT64_MAX;
-	if (ppv_cct_init(p))
+	if (ppv_cct_init(p) || segments_mid_stack(ps))
 		return -ENOMEM;
 	return ppv_func_table_new(p->trace, &ps->o, &ps->ft);
 }
@@ -535,7 +602,7 @@ PPV_API int ppv_profile_build(struct ppv_trace *t, const struct ppv_analyze_opts
 		rc = pass_end(&ps);
 	pass_release(&ps);
 	if (!rc) {
-		summary_from_trace(p, t);
+		ppv_profile_summary_from_trace(p, t);
 		rc = ppv_profile_finish(p);
 	}
 	if (rc) {

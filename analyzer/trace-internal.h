@@ -17,6 +17,17 @@ struct pending {
 	uint64_t seq;
 };
 
+/* A segment's reader that is finished but may still lend strings to
+ * events read before @seq. */
+struct retired_reader {
+	struct ppv_native_reader *r;
+	uint64_t seq;
+};
+
+struct seen_module {
+	uint64_t base, size, bias;
+};
+
 struct proc {
 	struct ppv_native_reader *r;
 	struct ppv_process_info info;
@@ -36,6 +47,24 @@ struct proc {
 	size_t head, ready, len, cap; /* released [head, ready), waiting [ready, len) */
 	uint64_t seq, max_ts;
 	int sorted, eof;
+
+	/* The files of a process image split into segments (BASE.ppv,
+	 * BASE.s1.ppv, ... see docs/format.md), read as one stream by
+	 * ppv_trace_proc_read(): r reads segs[seg]. The first segment's reader
+	 * stays open for its INFO; finished ones wait in @retired. A segment
+	 * repeats the threads and modules known when it began: @tids and
+	 * @mods tell which to skip. */
+	char **segs;
+	size_t nsegs, seg;
+	struct ppv_native_reader *first_r;
+	struct retired_reader *retired;
+	size_t nretired;
+	uint32_t *tids;
+	size_t ntids, tids_cap;
+	struct seen_module *mods_seen;
+	size_t nmods_seen, mods_seen_cap;
+	unsigned int reads;
+	char seg_err[512];   /* why the next segment could not be read */
 };
 
 struct ppv_trace_ctf;
@@ -54,6 +83,16 @@ struct ppv_trace {
 
 /* Append a line to the trace's warnings (trace.c). */
 void ppv_trace_add_warning(struct ppv_trace *t, const char *msg);
+
+/*
+ * The next event of @p's files (trace.c): ppv_native_reader_next()
+ * across the segments of a process image, without the threads and modules
+ * a later segment announces again. Return: as ppv_native_reader_next();
+ * ppv_trace_proc_error() describes an error.
+ */
+int ppv_trace_proc_read(struct ppv_trace *t, struct proc *p, struct ppv_event *ev);
+const char *ppv_trace_proc_error(const struct proc *p);
+void ppv_trace_proc_segments_free(struct proc *p);
 
 /*
  * CTF traces (trace-ctf.c). ppv_trace_ctf_open() makes @t read the CTF

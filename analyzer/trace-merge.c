@@ -235,9 +235,9 @@ static int fill(struct ppv_trace *t, struct proc *p)
 
 		if (!ev)
 			return fail(t, -ENOMEM, NULL);
-		rc = ppv_native_reader_next(p->r, ev);
+		rc = ppv_trace_proc_read(t, p, ev);
 		if (rc < 0)
-			return fail(t, rc, ppv_native_reader_last_error(p->r));
+			return fail(t, rc, ppv_trace_proc_error(p));
 		if (rc == 0)
 			return at_eof(t, p);
 		if ((ev->type == PPV_EVENT_MODULE_LOAD || ev->type == PPV_EVENT_MODULE_UNLOAD) &&

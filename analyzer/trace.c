@@ -4,10 +4,12 @@
  * as one stream of events in time order, with symbolization.
  *
  * Owns: finding the process files and the symbol file, each process's
- * reader and counters, warnings, and symbolization's entry points. Does
- * not own: the time-order merge (trace-merge.c), decoding bytes
- * (formats/native-reader.c), CTF traces (trace-ctf.c: a path with no
- * *.ppv file but a CTF trace under it) or symbol lookup (symbolizer.c).
+ * readers and counters (a process image split into segment files by
+ * --max-size is one process, read as one stream), warnings, and
+ * symbolization's entry points. Does not own: the time-order merge
+ * (trace-merge.c), decoding bytes (formats/native-reader.c), CTF traces
+ * (trace-ctf.c: a path with no *.ppv file but a CTF trace under it) or
+ * symbol lookup (symbolizer.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "segment-name.h"
 #include "trace-internal.h"
 
 static _Thread_local char open_err[1024];
@@ -40,8 +43,9 @@ void ppv_trace_add_warning(struct ppv_trace *t, const char *msg)
 	t->wlen += n + 1;
 }
 
-static int add_proc(struct ppv_trace *t, const char *path)
+static int add_proc(struct ppv_trace *t, const char *const *paths, size_t n)
 {
+	const char *path = paths[0];
 	struct proc *v = realloc(t->procs, (t->nprocs + 1) * sizeof(*v));
 	struct proc *p;
 	const struct ppv_native_header *h;
@@ -82,6 +86,17 @@ static int add_proc(struct ppv_trace *t, const char *path)
 	p->info.cmdline = p->cmdline;
 	p->info.clock = h->clock_source == 0 ? "tsc" : "monotonic";
 	p->sorted = 1;
+	p->segs = calloc(n, sizeof(*p->segs));
+	if (!p->segs)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		p->segs[i] = strdup(paths[i]);
+		if (!p->segs[i])
+			return -ENOMEM;
+		p->nsegs++;
+	}
+	p->info.segments = p->nsegs;
+	p->info.segment_files = (const char *const *)p->segs;
 	return 0;
 }
 
@@ -92,23 +107,50 @@ static int ends_with(const char *s, const char *suffix)
 	return n > k && strcmp(s + n - k, suffix) == 0;
 }
 
-static int cmp_names(const void *a, const void *b)
+/* A process file: its path, the name of its image's first file
+ * ("BASE.ppv", whichever segment it is) and its segment number. */
+struct file_ent {
+	char *path, *key;
+	long long seg;
+};
+
+/* By image (in the order of their first files' names), then segment. */
+static int cmp_files(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const struct file_ent *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->seg > y->seg) - (x->seg < y->seg);
 }
 
-/* The .ppv files of @dir, sorted by name. */
-static int list_dir(const char *dir, char ***out, size_t *n)
+static int file_ent_set(struct file_ent *e, const char *dir, const char *name)
+{
+	size_t blen = 0;
+
+	e->seg = ppv_segment_parse(name, &blen);
+	if (asprintf(&e->path, "%s/%s", dir, name) < 0) {
+		e->path = NULL;
+		return -ENOMEM;
+	}
+	if (asprintf(&e->key, "%.*s.ppv", (int)blen, name) < 0) {
+		free(e->path);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The .ppv files of @dir, sorted by image, then segment. */
+static int list_dir(const char *dir, struct file_ent **out, size_t *n)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	char **v = NULL;
+	struct file_ent *v = NULL;
 
 	*n = 0;
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
-		char **nv;
+		struct file_ent *nv;
 
 		if (!ends_with(de->d_name, ".ppv"))
 			continue;
@@ -116,20 +158,36 @@ static int list_dir(const char *dir, char ***out, size_t *n)
 		if (!nv)
 			break;
 		v = nv;
-		if (asprintf(&v[*n], "%s/%s", dir, de->d_name) < 0)
+		if (file_ent_set(&v[*n], dir, de->d_name) < 0)
 			break;
 		(*n)++;
 	}
 	closedir(d);
 	if (*n) /* an empty directory leaves v NULL */
-		qsort(v, *n, sizeof(*v), cmp_names);
+		qsort(v, *n, sizeof(*v), cmp_files);
 	*out = v;
 	return 0;
 }
 
+/* Add the processes of @files: consecutive segments of one image are one. */
+static int add_procs(struct ppv_trace *t, struct file_ent *files, size_t n)
+{
+	const char **paths = calloc(n ? n : 1, sizeof(*paths));
+	int err = paths ? 0 : -ENOMEM;
+
+	for (size_t i = 0, j; !err && i < n; i = j) {
+		for (j = i; j < n && strcmp(files[j].key, files[i].key) == 0; j++)
+			paths[j - i] = files[j].path;
+		err = add_proc(t, paths, j - i);
+	}
+	free((void *)paths);
+	return err;
+}
+
 static int open_dir(struct ppv_trace *t, const char *dir)
 {
-	char **files = NULL, *symfile = NULL;
+	struct file_ent *files = NULL;
+	char *symfile = NULL;
 	size_t n = 0;
 	int err = list_dir(dir, &files, &n);
 
@@ -145,10 +203,11 @@ static int open_dir(struct ppv_trace *t, const char *dir)
 		snprintf(open_err, sizeof(open_err), "%s: cannot read directory: %s", dir,
 			 strerror(-err));
 	}
+	if (!err)
+		err = add_procs(t, files, n);
 	for (size_t i = 0; i < n; i++) {
-		if (!err)
-			err = add_proc(t, files[i]);
-		free(files[i]);
+		free(files[i].path);
+		free(files[i].key);
 	}
 	free(files);
 	if (err)
@@ -170,7 +229,7 @@ static int open_file(struct ppv_trace *t, const char *path)
 
 	if (!dir)
 		return -ENOMEM;
-	err = add_proc(t, path);
+	err = add_proc(t, &path, 1);
 	slash = strrchr(dir, '/');
 	if (slash)
 		*slash = '\0';
@@ -221,6 +280,7 @@ PPV_API void ppv_trace_close(struct ppv_trace *t)
 		return;
 	ppv_trace_ctf_close(t);
 	for (size_t i = 0; i < t->nprocs; i++) {
+		ppv_trace_proc_segments_free(&t->procs[i]);
 		ppv_native_reader_close(t->procs[i].r);
 		ppv_module_map_free(t->procs[i].mods);
 		free(t->procs[i].buf);
@@ -294,8 +354,15 @@ PPV_API const char *ppv_trace_format_symbol(struct ppv_trace *t, uint32_t pid, u
 
 PPV_API const char *ppv_trace_info(const struct ppv_trace *t, size_t i, const char *key)
 {
+	const struct ppv_native_reader *r;
+
+	if (i >= t->nprocs)
+		return NULL;
+	/* A split trace's settings are its first file's: which segment the
+	 * stream starts with, above all. */
+	r = t->procs[i].first_r ? t->procs[i].first_r : t->procs[i].r;
 	/* CTF processes (no native reader) have no recording settings */
-	return i < t->nprocs && t->procs[i].r ? ppv_native_reader_info(t->procs[i].r, key) : NULL;
+	return r ? ppv_native_reader_info(r, key) : NULL;
 }
 
 PPV_API size_t ppv_trace_module_count(const struct ppv_trace *t, size_t i)
@@ -310,4 +377,187 @@ PPV_API int ppv_trace_module(struct ppv_trace *t, size_t i, size_t m,
 		return -ENOENT;
 	ppv_module_map_get(t->sym, t->procs[i].mods, m, out);
 	return 0;
+}
+
+/* ---- segments ----------------------------------------------------------- */
+
+/* Close the retired readers no waiting event borrows from any more. */
+static void release_retired(struct proc *p)
+{
+	uint64_t min = UINT64_MAX;
+	size_t k = 0;
+
+	for (size_t i = p->head; i < p->len; i++)
+		if (p->buf[i].seq < min)
+			min = p->buf[i].seq;
+	for (size_t i = 0; i < p->nside; i++)
+		if (p->side[i].seq < min)
+			min = p->side[i].seq;
+	for (size_t i = 0; i < p->nretired; i++) {
+		if (p->retired[i].seq <= min)
+			ppv_native_reader_close(p->retired[i].r);
+		else
+			p->retired[k++] = p->retired[i];
+	}
+	p->nretired = k;
+}
+
+/*
+ * @p's current segment is read: continue with the next. The finished
+ * reader stays open while events it decoded wait in the merge window
+ * (their strings are its own); the first one stays for its INFO.
+ */
+static int next_segment(struct ppv_trace *t, struct proc *p)
+{
+	struct ppv_native_reader *r;
+	int err;
+
+	if (ppv_native_reader_warning(p->r))
+		ppv_trace_add_warning(t, ppv_native_reader_warning(p->r));
+	err = ppv_native_reader_open(p->segs[++p->seg], &r);
+	if (err) {
+		snprintf(p->seg_err, sizeof(p->seg_err), "%s", ppv_native_reader_open_error());
+		return err;
+	}
+	if (ppv_native_reader_header(r)->pid != p->info.pid) {
+		snprintf(p->seg_err, sizeof(p->seg_err), "%s: offset 16: pid %u, expected %u as in %s "
+			 "(segments of one process)", p->segs[p->seg],
+			 ppv_native_reader_header(r)->pid, p->info.pid, p->segs[0]);
+		ppv_native_reader_close(r);
+		return -EINVAL;
+	}
+	if (!p->first_r) {
+		p->first_r = p->r;
+	} else {
+		struct retired_reader *v = realloc(p->retired, (p->nretired + 1) * sizeof(*v));
+
+		if (!v) {
+			ppv_native_reader_close(r);
+			return -ENOMEM;
+		}
+		p->retired = v;
+		p->retired[p->nretired++] = (struct retired_reader){ p->r, p->seq };
+	}
+	p->r = r;
+	release_retired(p);
+	return 0;
+}
+
+static int tid_index(const struct proc *p, uint32_t tid)
+{
+	for (size_t i = 0; i < p->ntids; i++)
+		if (p->tids[i] == tid)
+			return (int)i;
+	return -1;
+}
+
+static int module_index(const struct proc *p, const struct ppv_event *ev)
+{
+	for (size_t i = 0; i < p->nmods_seen; i++)
+		if (p->mods_seen[i].base == ev->module.base)
+			return (int)i;
+	return -1;
+}
+
+static int remember(void **v, size_t *n, size_t *cap, size_t size, const void *item)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 16;
+		void *nv = realloc(*v, c * size);
+
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+		*cap = c;
+	}
+	memcpy((char *)*v + *n * size, item, size);
+	(*n)++;
+	return 0;
+}
+
+/*
+ * Whether @ev only repeats what an earlier segment said: each segment
+ * announces the threads alive and the modules mapped when it began, so
+ * that it can be read alone once the earlier ones are deleted. Read
+ * together, a thread announced twice would look like an exec'd image.
+ * Return: 1 to skip @ev, 0 to keep it, -ENOMEM.
+ */
+static int repeated(struct proc *p, const struct ppv_event *ev)
+{
+	int i;
+
+	switch (ev->type) {
+	case PPV_EVENT_THREAD_START:
+		if (tid_index(p, ev->tid) >= 0)
+			return p->seg > 0;
+		return remember((void **)&p->tids, &p->ntids, &p->tids_cap, sizeof(*p->tids),
+				&ev->tid);
+	case PPV_EVENT_THREAD_EXIT:
+		i = tid_index(p, ev->tid);
+		if (i >= 0)
+			p->tids[i] = p->tids[--p->ntids];
+		return 0;
+	case PPV_EVENT_MODULE_LOAD: {
+		struct seen_module m = { ev->module.base, ev->module.size, ev->module.bias };
+
+		i = module_index(p, ev);
+		if (i >= 0 && p->seg > 0 && p->mods_seen[i].size == m.size &&
+		    p->mods_seen[i].bias == m.bias)
+			return 1;
+		if (i >= 0) {
+			p->mods_seen[i] = m;
+			return 0;
+		}
+		return remember((void **)&p->mods_seen, &p->nmods_seen, &p->mods_seen_cap,
+				sizeof(m), &m);
+	}
+	case PPV_EVENT_MODULE_UNLOAD:
+		i = module_index(p, ev);
+		if (i >= 0)
+			p->mods_seen[i] = p->mods_seen[--p->nmods_seen];
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int ppv_trace_proc_read(struct ppv_trace *t, struct proc *p, struct ppv_event *ev)
+{
+	for (;;) {
+		int rc = ppv_native_reader_next(p->r, ev);
+
+		if (rc == 0 && p->seg + 1 < p->nsegs) {
+			rc = next_segment(t, p);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if (rc <= 0 || p->nsegs < 2)
+			return rc;
+		if (p->nretired && !(++p->reads & 4095))
+			release_retired(p);
+		rc = repeated(p, ev);
+		if (rc < 0)
+			return rc;
+		if (!rc)
+			return 1;
+	}
+}
+
+const char *ppv_trace_proc_error(const struct proc *p)
+{
+	return p->seg_err[0] ? p->seg_err : ppv_native_reader_last_error(p->r);
+}
+
+void ppv_trace_proc_segments_free(struct proc *p)
+{
+	for (size_t i = 0; i < p->nretired; i++)
+		ppv_native_reader_close(p->retired[i].r);
+	free(p->retired);
+	ppv_native_reader_close(p->first_r);
+	for (size_t i = 0; i < p->nsegs; i++)
+		free(p->segs[i]);
+	free(p->segs);
+	free(p->tids);
+	free(p->mods_seen);
 }

@@ -66,7 +66,8 @@ int ppv_render_opts_fill(const struct ppv_render_opts *in, unsigned int default_
 		memcpy(out, in, in->sz < sizeof(*out) ? in->sz : sizeof(*out));
 	}
 	out->sz = sizeof(*out);
-	if ((unsigned int)out->sort > PPV_SORT_MEMORY || (unsigned int)out->chart_by > PPV_CHART_IO)
+	if ((unsigned int)out->sort > PPV_SORT_MEMORY || (unsigned int)out->chart_by > PPV_CHART_IO ||
+	    (unsigned int)out->io_by > PPV_IO_BY_FUNCTION)
 		return -EINVAL;
 	if (isnan(out->min_percent) || out->min_percent < 0.0 || out->min_percent > 100.0)
 		return -EINVAL;
@@ -140,6 +141,12 @@ int ppv_render_notes(const struct ppv_profile *p, FILE *out)
 		 "mid-call): ignored\n", s->unmatched_exits);
 	n = note(out, n, "note: %" PRIu64 " frames repaired (left by longjmp or an "
 		 "exception): closed at their caller's exit\n", s->repaired_frames);
+	n = note(out, n, "note: recording was paused %" PRIu64 " times: what ran "
+		 "until each resume is missing\n", s->pauses);
+	n = note(out, n, "note: %" PRIu64 " frames open at a pause: closed at the "
+		 "pause\n", s->paused_frames);
+	n = note(out, n, "note: %" PRIu64 " exits of frames entered before a pause or "
+		 "an earlier rotated segment: ignored\n", s->resumed_exits);
 	if (s->truncated) {
 		if (!n)
 			fputc('\n', out);

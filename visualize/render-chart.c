@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * render-chart.c - horizontal bar charts of the top functions by total
- * time, self time, calls, errors or I/O bytes:
+ * time, self time, calls, errors, I/O bytes or bytes allocated (inclusive):
  *
  *   compute_fib     | ████████████████▍ 250.45 ms (61.2%)
  *
@@ -32,7 +32,7 @@ static const struct chart_kind chart_kinds[] = {
 	[PPV_CHART_TIME] = { "time", "total time", PPV_SORT_TOTAL },
 	[PPV_CHART_SELF] = { "self", "self time", PPV_SORT_SELF },
 	[PPV_CHART_CALLS] = { "calls", "calls", PPV_SORT_CALLS },
-	[PPV_CHART_MEMORY] = { "memory", "memory", PPV_SORT_MEMORY },
+	[PPV_CHART_MEMORY] = { "memory", "bytes allocated (inclusive)", PPV_SORT_MEMORY },
 	[PPV_CHART_ERRORS] = { "errors", "errors", PPV_SORT_ERRORS },
 	[PPV_CHART_IO] = { "io", "I/O bytes", PPV_SORT_IO },
 };
@@ -62,7 +62,7 @@ static uint64_t chart_value(const struct ppv_func_stats *f, enum ppv_chart_by by
 	case PPV_CHART_IO:
 		return f->io_bytes;
 	case PPV_CHART_MEMORY:
-		break;
+		return f->alloc_bytes_incl;
 	}
 	return 0;
 }
@@ -75,7 +75,7 @@ static const char *chart_label(const struct ppv_profile *p, uint64_t v, enum ppv
 	if (by == PPV_CHART_TIME || by == PPV_CHART_SELF)
 		snprintf(buf, len, "%s (%.1f%%)", ppv_format_duration(v, tmp, sizeof(tmp)),
 			 ppv_render_percent(p, v));
-	else if (by == PPV_CHART_IO)
+	else if (by == PPV_CHART_IO || by == PPV_CHART_MEMORY)
 		snprintf(buf, len, "%s", ppv_format_bytes(v, tmp, sizeof(tmp)));
 	else
 		snprintf(buf, len, "%" PRIu64, v);

@@ -66,8 +66,8 @@ const char *ppv_render_func_name(const struct ppv_profile *p, uint32_t id);
  * show, so reports leave it out.
  * @out: receives a new array of *@n entries; free() it.
  *
- * Return: 0, -ENOMEM, or ppv_profile_sorted()'s error (-ENOTSUP for
- * PPV_SORT_MEMORY today); *@out is NULL on error.
+ * Return: 0, -ENOMEM, or ppv_profile_sorted()'s error; *@out is NULL on
+ * error.
  * Ownership: the array is the caller's; its entries are borrowed from @p.
  */
 int ppv_render_sorted(const struct ppv_profile *p, enum ppv_sort_key key,
@@ -76,11 +76,12 @@ int ppv_render_sorted(const struct ppv_profile *p, enum ppv_sort_key key,
 /**
  * ppv_render_notes() - the run's caveats, one "note: ..." line each, for
  * every nonzero one of: events lost, unfinished calls, exits without an
- * enter, repaired frames, a truncated trace. When there is at least one,
- * a blank line comes first so the notes stand apart from the report.
- * Prints nothing when there are none. Every text report ends with it.
+ * enter, repaired frames, pauses, frames closed at a pause, exits forgiven
+ * after a pause, a truncated trace. When there is at least one, a blank
+ * line comes first so the notes stand apart from the report. Prints
+ * nothing when there are none. Every text report ends with it.
  *
- * Return: the number of notes printed (0 to 5).
+ * Return: the number of notes printed (0 to 8).
  */
 int ppv_render_notes(const struct ppv_profile *p, FILE *out);
 

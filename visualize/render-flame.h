@@ -45,7 +45,7 @@ struct ppv_stack_tree {
 	enum ppv_flame_by by;
 };
 
-/* Return: 0, -EINVAL for a flame_by out of range, -ENOTSUP for memory. */
+/* Return: 0, or -EINVAL for a flame_by out of range. */
 int ppv_flame_by_check(enum ppv_flame_by by);
 int ppv_stack_tree_init(struct ppv_stack_tree *t, enum ppv_flame_by by);
 /* Merge @p's calling-context tree into @t as @side (0 or 1). Return: 0, -ENOMEM. */

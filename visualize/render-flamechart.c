@@ -70,7 +70,7 @@ int ppv_flamechart_new(const struct ppv_render_opts *o, int svg, FILE *out,
 		return -ENOMEM;
 	rc = ppv_render_opts_fill(o, PPV_RENDER_DEFAULT_LIMIT, &fc->o);
 	if (rc == 0 && fc->o.flame_by != PPV_FLAME_TIME) /* a chart measures time only */
-		rc = fc->o.flame_by == PPV_FLAME_MEMORY ? -ENOTSUP : -EINVAL;
+		rc = -EINVAL;
 	if (rc < 0) {
 		free(fc);
 		return rc;

@@ -30,9 +30,7 @@ int ppv_flame_by_parse(const char *s, enum ppv_flame_by *out)
 
 int ppv_flame_by_check(enum ppv_flame_by by)
 {
-	if ((unsigned int)by > PPV_FLAME_IO)
-		return -EINVAL;
-	return by == PPV_FLAME_MEMORY ? -ENOTSUP : 0;
+	return (unsigned int)by > PPV_FLAME_IO ? -EINVAL : 0;
 }
 
 static uint64_t name_hash(const char *s)
@@ -157,6 +155,8 @@ static uint64_t weight_of(const struct ppv_cct_node *c, enum ppv_flame_by by)
 		return c->calls;
 	case PPV_FLAME_IO:
 		return c->io_bytes;
+	case PPV_FLAME_MEMORY:
+		return c->alloc_bytes;
 	default:
 		return c->self_ns;
 	}

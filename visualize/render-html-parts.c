@@ -19,38 +19,10 @@
 
 #include "render-html.h"
 
-static void td_num(FILE *out, uint64_t v)
-{
-	fprintf(out, "<td data-v=\"%" PRIu64 "\">%" PRIu64 "</td>", v, v);
-}
-
-static void td_dur(FILE *out, uint64_t ns)
-{
-	char d[PPV_DURATION_LEN];
-
-	fprintf(out, "<td data-v=\"%" PRIu64 "\">%s</td>", ns,
-		ppv_format_duration(ns, d, sizeof(d)));
-}
-
-static void td_bytes(FILE *out, uint64_t bytes)
-{
-	char b[PPV_BYTES_LEN];
-
-	fprintf(out, "<td data-v=\"%" PRIu64 "\">%s</td>", bytes,
-		ppv_format_bytes(bytes, b, sizeof(b)));
-}
-
 /* A share of the run; its sort key is the time itself. */
 static void td_pct(FILE *out, const struct ppv_profile *p, uint64_t ns)
 {
 	fprintf(out, "<td data-v=\"%" PRIu64 "\">%.1f%%</td>", ns, ppv_render_percent(p, ns));
-}
-
-static void td_text(FILE *out, const char *cls, const char *s)
-{
-	fprintf(out, "<td class=\"%s\">", cls);
-	ppv_html_puts(out, s);
-	fputs("</td>", out);
 }
 
 /* A percentile cell; "-" (sorted below every value) when nothing was recorded. */
@@ -85,17 +57,31 @@ static const struct column hot_columns[] = {
 	{ "percent", "% of run", "num", "total time as a share of the run" },
 	{ "source", "source", "str", "file:line of the definition" },
 	{ "io", "I/O", "num", "bytes of I/O performed directly" },
+	{ "memory", "allocated", "num", "bytes allocated by it and its callees" },
 };
 
-#define HOT_IO_COLUMN (sizeof(hot_columns) / sizeof(hot_columns[0]) - 1)
+#define HOT_COLUMNS (sizeof(hot_columns) / sizeof(hot_columns[0]))
+#define HOT_IO_COLUMN (HOT_COLUMNS - 2)
+#define HOT_MEM_COLUMN (HOT_COLUMNS - 1)
 
-/* The column the rows arrive sorted by, or -1 (memory has no column). */
+/* The I/O column for the I/O order; bytes allocated when recorded, or for
+ * the memory order. */
+static int column_shown(const struct ppv_profile *p, enum ppv_sort_key key, size_t i)
+{
+	if (i == HOT_IO_COLUMN)
+		return key == PPV_SORT_IO;
+	if (i == HOT_MEM_COLUMN)
+		return key == PPV_SORT_MEMORY || ppv_profile_memory_total(p)->events;
+	return 1;
+}
+
+/* The column the rows arrive sorted by, or -1. */
 static int sort_column(enum ppv_sort_key key)
 {
 	static const char *const keys[] = {
 		[PPV_SORT_TOTAL] = "total", [PPV_SORT_SELF] = "self",   [PPV_SORT_CALLS] = "calls",
 		[PPV_SORT_AVG] = "avg",     [PPV_SORT_MAX] = "max",     [PPV_SORT_P99] = "p99",
-		[PPV_SORT_ERRORS] = "errors", [PPV_SORT_IO] = "io",     [PPV_SORT_MEMORY] = NULL,
+		[PPV_SORT_ERRORS] = "errors", [PPV_SORT_IO] = "io",     [PPV_SORT_MEMORY] = "memory",
 	};
 
 	for (size_t i = 0; keys[key] && i < sizeof(hot_columns) / sizeof(hot_columns[0]); i++)
@@ -104,15 +90,16 @@ static int sort_column(enum ppv_sort_key key)
 	return -1;
 }
 
-static void hot_header(enum ppv_sort_key key, FILE *out)
+static void hot_header(const struct ppv_profile *p, enum ppv_sort_key key, FILE *out)
 {
-	size_t ncols = HOT_IO_COLUMN + (key == PPV_SORT_IO);
 	int sorted = sort_column(key);
 
 	fputs("<thead><tr>", out);
-	for (size_t i = 0; i < ncols; i++) {
+	for (size_t i = 0; i < HOT_COLUMNS; i++) {
 		const struct column *c = &hot_columns[i];
 
+		if (!column_shown(p, key, i))
+			continue;
 		fprintf(out, "<th data-key=\"%s\" data-type=\"%s\" title=\"%s\"%s>%s</th>", c->key,
 			c->type, c->title, (int)i == sorted ? " aria-sort=\"descending\"" : "",
 			c->label);
@@ -144,8 +131,10 @@ static void hot_row(const struct ppv_profile *p, const struct ppv_func_stats *f,
 	td_num(out, f->errors);
 	td_pct(out, p, f->total_ns);
 	td_text(out, "src", f->source ? f->source : "-");
-	if (key == PPV_SORT_IO)
+	if (column_shown(p, key, HOT_IO_COLUMN))
 		td_bytes(out, f->io_bytes);
+	if (column_shown(p, key, HOT_MEM_COLUMN))
+		td_bytes(out, f->alloc_bytes_incl);
 	fputs("</tr>\n", out);
 }
 
@@ -168,7 +157,7 @@ int ppv_html_hotspots(const struct ppv_profile *p, const struct ppv_render_opts 
 		return 0;
 	}
 	fputs("<div class=\"scroll\"><table id=\"ppv-hot\" class=\"data sortable\">\n", out);
-	hot_header(o->sort, out);
+	hot_header(p, o->sort, out);
 	fputs("<tbody>\n", out);
 	for (size_t i = 0; i < shown; i++)
 		hot_row(p, v[i], o->sort, out);
@@ -418,6 +407,24 @@ static void io_by_kind(const struct ppv_profile *p, FILE *out)
 	fputs("</table></div>\n", out);
 }
 
+/* By descriptor class or operation: only when automatic I/O was recorded. */
+static void io_by_enum(const struct ppv_profile *p, int by_op, FILE *out)
+{
+	size_t n;
+	const struct ppv_io_stats *rows = by_op ? ppv_profile_io_by_op(p, &n)
+						: ppv_profile_io_by_class(p, &n);
+
+	if (n < 2 && (!n || (by_op ? rows[0].op == PPV_IO_OP_NONE
+				   : rows[0].fdclass == PPV_FD_UNKNOWN)))
+		return;
+	fprintf(out, "<h3>By %s</h3>\n", by_op ? "operation" : "descriptor class");
+	io_head(out, by_op ? "ppv-io-op" : "ppv-io-class", NULL);
+	for (size_t i = 0; i < n; i++)
+		io_row(out, by_op ? ppv_io_op_name(rows[i].op) : ppv_fd_class_name(rows[i].fdclass),
+		       &rows[i], NULL);
+	fputs("</tbody></table></div>\n", out);
+}
+
 static void io_by_label(const struct ppv_profile *p, unsigned int limit, int by_func, FILE *out)
 {
 	size_t n, shown;
@@ -444,10 +451,12 @@ void ppv_html_io(const struct ppv_profile *p, const struct ppv_render_opts *o, F
 	fputs("<section id=\"io\">\n<h2>I/O</h2>\n", out);
 	ppv_profile_io_by_kind(p, &nkinds);
 	if (!nkinds) {
-		fputs("<p>No I/O recorded (annotate it with ppv_io_begin()/ppv_io_end()).</p>\n",
-		      out);
+		fputs("<p>No I/O recorded (ppv-record traces I/O calls unless --no-io; annotate "
+		      "other I/O with ppv_io_begin()/ppv_io_end()).</p>\n", out);
 	} else {
 		io_by_kind(p, out);
+		io_by_enum(p, 0, out);
+		io_by_enum(p, 1, out);
 		io_by_label(p, o->limit, 0, out);
 		io_by_label(p, o->limit, 1, out);
 	}

@@ -3,8 +3,8 @@
  * render-html.c - the HTML report: one self-contained page (inline styles
  * and script, no network, no external fonts) with the run summary and its
  * caveats, the sections of render-html-parts.c (hotspots, charts, call
- * tree, I/O), a memory section that says memory is not recorded, and the
- * flame graph of ppv_render_svg() inlined as <svg>.
+ * tree, I/O) and render-html-memory.c (memory), and the flame graph of
+ * ppv_render_svg() inlined as <svg>.
  * Owns: the page skeleton, its CSS and JavaScript (sortable tables, error
  * capture, the data-ppv-ready marker), HTML escaping, the summary section
  * and embedding the SVG. Does not own: the SVG itself (render-svg.c), the
@@ -279,14 +279,6 @@ static int caveats(const struct ppv_profile *p, FILE *out)
 	return 0;
 }
 
-static void memory_section(FILE *out)
-{
-	fputs("<section id=\"memory\">\n<h2>Memory</h2>\n"
-	      "<p id=\"ppv-memory\">Memory is not recorded yet: PerProVis does not trace "
-	      "allocations, so this report has no memory figures. Nothing here is estimated.</p>\n"
-	      "</section>\n", out);
-}
-
 /*
  * The flame graph, drawn into memory first so that a failure leaves no
  * half an SVG in the page. Whatever precedes <svg (an XML declaration, a
@@ -352,8 +344,6 @@ int ppv_render_html(const struct ppv_profile *p, const struct ppv_render_opts *o
 
 	if (rc < 0)
 		return rc;
-	if (o.sort == PPV_SORT_MEMORY) /* before anything is written */
-		return -ENOTSUP;
 	page_head(p, &o, out);
 	fputs("<section id=\"summary\">\n<h2>Summary</h2>\n", out);
 	summary_table(p, out);
@@ -371,7 +361,9 @@ int ppv_render_html(const struct ppv_profile *p, const struct ppv_render_opts *o
 	if (rc < 0)
 		return rc;
 	ppv_html_io(p, &o, out);
-	memory_section(out);
+	rc = ppv_html_memory(p, &o, out);
+	if (rc < 0)
+		return rc;
 	fprintf(out, "</main>\n<script>\n%s</script>\n</body>\n</html>\n", page_js);
 	return ppv_render_end(out);
 }

@@ -3,7 +3,8 @@
  * render-json.c - the JSON report (docs/report-schema.md): every figure of a
  * profile as one jansson document, in the original design's keys (times in
  * ms) plus the raw integers (ns, bytes, counts), the caveats, processes,
- * threads, I/O, the call graph and the nested calling-context tree.
+ * threads, I/O, memory (render-json-memory.c), the call graph and the
+ * nested calling-context tree.
  * Owns: the report's layout and the unique key of each function. Does not
  * own: statistics (the analyzer) or human-readable formatting (format.c).
  */
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "render-common.h"
+#include "render-json.h"
 
 #define PPV_JSON_FORMAT "perprovis-report"
 #define PPV_JSON_SCHEMA_VERSION 1
@@ -194,7 +196,7 @@ static json_t *summary_json(const struct json_ctx *c)
 	const struct ppv_profile_summary *s = ppv_profile_summary(c->p);
 	uint64_t dur = s->end_ns > s->start_ns ? s->end_ns - s->start_ns : 0;
 
-	return json_pack("{s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I}",
+	return json_pack("{s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I}",
 			 "total_function_calls", ju(s->total_calls),
 			 "total_execution_time_ms", ms(s->total_ns),
 			 "total_errors", ju(s->errors),
@@ -210,17 +212,21 @@ static json_t *summary_json(const struct json_ctx *c)
 			 "io_bytes", ju(s->io_bytes),
 			 "wall_time_ms", ms(dur),
 			 "processes", ju(s->nprocesses),
-			 "threads", ju(s->nthreads));
+			 "threads", ju(s->nthreads),
+			 "io_would_block", ju(s->io_would_block));
 }
 
 static json_t *caveats_json(const struct ppv_profile_summary *s)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:b}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I}",
 			 "lost_events", ju(s->lost),
 			 "unfinished_calls", ju(s->unfinished_calls),
 			 "unmatched_exits", ju(s->unmatched_exits),
 			 "repaired_frames", ju(s->repaired_frames),
-			 "truncated", s->truncated != 0);
+			 "truncated", s->truncated != 0,
+			 "pauses", ju(s->pauses),
+			 "paused_frames", ju(s->paused_frames),
+			 "resumed_exits", ju(s->resumed_exits));
 }
 
 static json_t *process_json(const struct ppv_process_info *pi)
@@ -293,6 +299,13 @@ static void func_raw_add(struct json_ctx *c, json_t *obj, const struct ppv_func_
 		{ "p99_ns", pct(f, 0.99) },  { "io_ops", f->io_ops },
 		{ "io_bytes", f->io_bytes }, { "io_ns", f->io_ns },
 		{ "io_errors", f->io_errors }, { "unfinished", f->unfinished },
+		{ "io_would_block", f->io_would_block },
+		{ "alloc_count", f->alloc_count }, { "alloc_bytes", f->alloc_bytes },
+		{ "alloc_count_incl", f->alloc_count_incl },
+		{ "alloc_bytes_incl", f->alloc_bytes_incl },
+		{ "free_count", f->free_count }, { "freed_bytes", f->freed_bytes },
+		{ "retained_count", f->retained_count }, { "retained_bytes", f->retained_bytes },
+		{ "peak_bytes", f->peak_bytes },
 	};
 
 	for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++)
@@ -332,13 +345,12 @@ static json_t *top_json(struct json_ctx *c, const struct ppv_func_stats **sorted
 }
 
 /* One I/O row: the figures every grouping shares. */
-static json_t *io_json(const struct ppv_io_stats *s)
+static json_t *io_figures_json(const struct ppv_io_stats *s)
 {
 	uint64_t avg = s->avg_ns;
 	double mbps = s->mb_per_s;
 
-	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f}",
-			 "kind", ppv_io_kind_name(s->kind),
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:I}",
 			 "ops", ju(s->ops),
 			 "bytes", ju(s->bytes),
 			 "total_ns", ju(s->total_ns),
@@ -348,7 +360,31 @@ static json_t *io_json(const struct ppv_io_stats *s)
 			 "errors", ju(s->errors),
 			 "total_time_ms", ms(s->total_ns),
 			 "avg_time_ms", ms(avg),
-			 "throughput_mb_s", mbps);
+			 "throughput_mb_s", mbps,
+			 "would_block", ju(s->would_block));
+}
+
+/* A row of a grouping by kind: the figures and the kind. */
+static json_t *io_json(struct json_ctx *c, const struct ppv_io_stats *s)
+{
+	json_t *row = io_figures_json(s);
+
+	put(c, row, "kind", json_string(ppv_io_kind_name(s->kind)));
+	return row;
+}
+
+/* by_class or by_operation: rows keyed by the class or operation name. */
+static json_t *io_enum_json(struct json_ctx *c, int by_op)
+{
+	json_t *obj = json_object();
+	size_t n;
+	const struct ppv_io_stats *rows = by_op ? ppv_profile_io_by_op(c->p, &n)
+						: ppv_profile_io_by_class(c->p, &n);
+
+	for (size_t i = 0; i < n; i++)
+		put(c, obj, by_op ? ppv_io_op_name(rows[i].op) : ppv_fd_class_name(rows[i].fdclass),
+		    io_figures_json(&rows[i]));
+	return obj;
 }
 
 static json_t *io_profiles_json(struct json_ctx *c)
@@ -359,23 +395,24 @@ static json_t *io_profiles_json(struct json_ctx *c)
 
 	rows = ppv_profile_io_by_kind(c->p, &n);
 	for (size_t i = 0; i < n; i++)
-		put(c, kinds, ppv_io_kind_name(rows[i].kind), io_json(&rows[i]));
+		put(c, kinds, ppv_io_kind_name(rows[i].kind), io_json(c, &rows[i]));
 	rows = ppv_profile_io_by_name(c->p, &n);
 	for (size_t i = 0; i < n; i++) {
-		json_t *row = io_json(&rows[i]);
+		json_t *row = io_json(c, &rows[i]);
 
 		put(c, row, "name", jstr(rows[i].name));
 		append(c, names, row);
 	}
 	rows = ppv_profile_io_by_func(c->p, &n);
 	for (size_t i = 0; i < n; i++) {
-		json_t *row = io_json(&rows[i]);
+		json_t *row = io_json(c, &rows[i]);
 
 		put(c, row, "function", jstr(key_of(c, rows[i].func)));
 		append(c, funcs, row);
 	}
-	return json_pack("{s:o, s:o, s:o}", "by_kind", kinds, "by_name", names,
-			 "by_function", funcs);
+	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "by_kind", kinds, "by_name", names,
+			 "by_function", funcs, "by_class", io_enum_json(c, 0),
+			 "by_operation", io_enum_json(c, 1));
 }
 
 static json_t *edge_json(const struct ppv_call_edge *e)
@@ -408,13 +445,15 @@ static json_t *call_graph_json(struct json_ctx *c)
 
 static json_t *node_json(struct json_ctx *c, const struct ppv_cct_node *n, unsigned int level)
 {
-	json_t *obj = json_pack("{s:o, s:I, s:I, s:I, s:I, s:I}",
+	json_t *obj = json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 				"function", jstr(key_of(c, n->func)),
 				"calls", ju(n->calls),
 				"total_ns", ju(n->total_ns),
 				"self_ns", ju(n->self_ns),
 				"errors", ju(n->errors),
-				"io_bytes", ju(n->io_bytes));
+				"io_bytes", ju(n->io_bytes),
+				"alloc_count", ju(n->alloc_count),
+				"alloc_bytes", ju(n->alloc_bytes));
 	json_t *kids = json_array();
 	uint64_t omitted = 0;
 
@@ -468,6 +507,7 @@ static json_t *report_json(struct json_ctx *c, const struct ppv_func_stats **sor
 	put(c, r, "function_profiles", functions_json(c, sorted, n));
 	put(c, r, "top_functions_by_time", top_json(c, sorted, n));
 	put(c, r, "io_profiles", io_profiles_json(c));
+	put(c, r, "memory", ppv_json_memory(c->p, (const char *const *)c->keys));
 	put(c, r, "call_graph", call_graph_json(c));
 	put(c, r, "call_tree", tree_json(c));
 	return r;

@@ -3,7 +3,8 @@
  * render-summary.c - the two tabular text reports: the run summary (what
  * ran, when, for how long, how many calls, errors and losses, the top
  * functions) and the hotspots table (one row per function with call
- * counts, times and percentiles). Owns their layout only: every figure
+ * counts, times and percentiles, plus I/O and bytes allocated when the
+ * trace has them). Owns their layout only: every figure
  * comes from the profile, ordering from ppv_profile_sorted().
  * Does not own: the call tree and call graph (render-tree.c), charts, I/O
  * or JSON reports.
@@ -70,6 +71,25 @@ static void print_threads(const struct ppv_profile *p, unsigned int limit, FILE 
 		fprintf(out, "    ... %zu more\n", n - limit);
 }
 
+/* Allocations, when recorded, with the peak resident set: one line. The
+ * resident set alone (sampled in every recording) is left to `memory`,
+ * so that the summary of a run without allocation events stays the same
+ * from one machine to the next. */
+static void print_memory(const struct ppv_profile *p, FILE *out)
+{
+	const struct ppv_memory_stats *m = ppv_profile_memory_total(p);
+	char a[PPV_BYTES_LEN], l[PPV_BYTES_LEN], r[PPV_BYTES_LEN];
+
+	if (!m->events)
+		return;
+	fprintf(out, "  memory:      %" PRIu64 " allocations, %s, %s never freed", m->alloc_count,
+		ppv_format_bytes(m->alloc_bytes, a, sizeof(a)),
+		ppv_format_bytes(m->live_bytes, l, sizeof(l)));
+	if (m->rss_samples)
+		fprintf(out, "; peak RSS %s", ppv_format_bytes(m->peak_rss, r, sizeof(r)));
+	fputc('\n', out);
+}
+
 static void print_run(const struct ppv_profile *p, const struct ppv_render_opts *o, FILE *out)
 {
 	const struct ppv_profile_summary *s = ppv_profile_summary(p);
@@ -94,6 +114,7 @@ static void print_run(const struct ppv_profile *p, const struct ppv_render_opts 
 	if (s->io_ops)
 		fprintf(out, "  I/O:         %" PRIu64 " operations, %s\n", s->io_ops,
 			ppv_format_bytes(s->io_bytes, b, sizeof(b)));
+	print_memory(p, out);
 	fprintf(out, "  lost:        %" PRIu64 " events\n", s->lost);
 }
 
@@ -141,19 +162,35 @@ static const char *sort_title(enum ppv_sort_key key)
 		[PPV_SORT_CALLS] = "calls",      [PPV_SORT_AVG] = "average time",
 		[PPV_SORT_MAX] = "longest call", [PPV_SORT_P99] = "99th percentile",
 		[PPV_SORT_ERRORS] = "errors",    [PPV_SORT_IO] = "I/O bytes",
-		[PPV_SORT_MEMORY] = "memory",
+		[PPV_SORT_MEMORY] = "bytes allocated (inclusive)",
 	};
 
 	return titles[key];
 }
 
-static void print_hot_header(enum ppv_sort_key key, FILE *out)
+/* The optional columns: I/O (bytes and time) and bytes allocated
+ * (inclusive), shown when the trace has such events or the order asks. */
+struct hot_cols {
+	int io, mem;
+};
+
+static struct hot_cols hot_cols(const struct ppv_profile *p, enum ppv_sort_key key)
+{
+	return (struct hot_cols){
+		.io = key == PPV_SORT_IO || ppv_profile_summary(p)->io_ops,
+		.mem = key == PPV_SORT_MEMORY || ppv_profile_memory_total(p)->events,
+	};
+}
+
+static void print_hot_header(struct hot_cols c, FILE *out)
 {
 	fprintf(out, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %6s %*s", W_CALLS, "calls", W_DUR,
 		"total", W_DUR, "self", W_DUR, "avg", W_DUR, "min", W_DUR, "max", W_DUR, "p50",
 		W_DUR, "p95", W_DUR, "p99", "errors", W_PCT + 1, "%run");
-	if (key == PPV_SORT_IO)
-		fprintf(out, " %*s", W_DUR, "I/O");
+	if (c.io)
+		fprintf(out, " %*s %*s", W_DUR, "I/O", W_DUR, "I/O time");
+	if (c.mem)
+		fprintf(out, " %*s", W_DUR, "allocated");
 	fprintf(out, "  function\n");
 }
 
@@ -165,11 +202,12 @@ static const char *quantile(const struct ppv_func_stats *f, double q, char *buf,
 }
 
 static void print_hot_row(const struct ppv_profile *p, const struct ppv_func_stats *f,
-			  enum ppv_sort_key key, FILE *out)
+			  struct hot_cols c, FILE *out)
 {
 	char t[PPV_DURATION_LEN], s[PPV_DURATION_LEN], a[PPV_DURATION_LEN];
 	char mn[PPV_DURATION_LEN], mx[PPV_DURATION_LEN], q50[PPV_DURATION_LEN];
 	char q95[PPV_DURATION_LEN], q99[PPV_DURATION_LEN], b[PPV_BYTES_LEN];
+	char io_t[PPV_DURATION_LEN];
 
 	fprintf(out, "%*" PRIu64 " %*s %*s %*s %*s %*s %*s %*s %*s %6" PRIu64 " %*.1f%%", W_CALLS,
 		f->calls, W_DUR, ppv_format_duration(f->total_ns, t, sizeof(t)), W_DUR,
@@ -180,16 +218,14 @@ static void print_hot_row(const struct ppv_profile *p, const struct ppv_func_sta
 		quantile(f, 0.50, q50, sizeof(q50)), W_DUR, quantile(f, 0.95, q95, sizeof(q95)),
 		W_DUR, quantile(f, 0.99, q99, sizeof(q99)), f->errors, W_PCT,
 		ppv_render_percent(p, f->total_ns));
-	if (key == PPV_SORT_IO)
-		fprintf(out, " %*s", W_DUR, ppv_format_bytes(f->io_bytes, b, sizeof(b)));
+	if (c.io)
+		fprintf(out, " %*s %*s", W_DUR, ppv_format_bytes(f->io_bytes, b, sizeof(b)), W_DUR,
+			ppv_format_duration(f->io_ns, io_t, sizeof(io_t)));
+	if (c.mem)
+		fprintf(out, " %*s", W_DUR, ppv_format_bytes(f->alloc_bytes_incl, b, sizeof(b)));
 	fprintf(out, "  %s\n", f->name);
 }
 
-/*
- * A memory column would go beside the I/O one; ppv_profile_sorted()
- * refuses PPV_SORT_MEMORY (-ENOTSUP) until struct ppv_func_stats has
- * memory figures, and that error is what the caller gets.
- */
 int ppv_render_hotspots(const struct ppv_profile *p, const struct ppv_render_opts *opts,
 			FILE *out)
 {
@@ -206,9 +242,9 @@ int ppv_render_hotspots(const struct ppv_profile *p, const struct ppv_render_opt
 		return rc;
 	fprintf(out, "Hotspots by %s: %zu of %zu functions\n\n", sort_title(o.sort),
 		n < o.limit ? n : o.limit, n);
-	print_hot_header(o.sort, out);
+	print_hot_header(hot_cols(p, o.sort), out);
 	for (size_t i = 0; i < n && i < o.limit; i++)
-		print_hot_row(p, v[i], o.sort, out);
+		print_hot_row(p, v[i], hot_cols(p, o.sort), out);
 	free(v);
 	ppv_render_notes(p, out);
 	return ppv_render_end(out);

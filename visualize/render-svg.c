@@ -68,14 +68,23 @@ static double frame_y(const struct flame *f, uint32_t depth)
 
 static const char *measure(enum ppv_flame_by by)
 {
-	return by == PPV_FLAME_CALLS ? "calls" : by == PPV_FLAME_IO ? "I/O bytes" : "time";
+	switch (by) {
+	case PPV_FLAME_CALLS:
+		return "calls";
+	case PPV_FLAME_IO:
+		return "I/O bytes";
+	case PPV_FLAME_MEMORY:
+		return "bytes allocated";
+	default:
+		return "time";
+	}
 }
 
 static void format_weight(enum ppv_flame_by by, uint64_t v, char *buf, size_t len)
 {
 	if (by == PPV_FLAME_TIME)
 		ppv_format_duration(v, buf, len);
-	else if (by == PPV_FLAME_IO)
+	else if (by == PPV_FLAME_IO || by == PPV_FLAME_MEMORY)
 		ppv_format_bytes(v, buf, len);
 	else
 		snprintf(buf, len, "%" PRIu64 " calls", v);

@@ -7,9 +7,10 @@
  *
  * Owns: the Chrome document: one "X" complete event per shown call,
  * written when the call's exit is reported (so memory does not grow with
- * the trace), "i" instants for errors and failed I/O, "C" counters of I/O
- * bytes per 10 ms interval and process, "M" process and thread names, and
- * the run's figures in otherData. Does not own: the output buffer and
+ * the trace), "i" instants for errors and failed I/O (not for operations
+ * that would block), "C" counters of I/O bytes per 10 ms interval and
+ * process and of each process's resident set size (one per sample), "M"
+ * process and thread names, and the run's figures in otherData. Does not own: the output buffer and
  * compression (timeline-sink.c), statistics (the analyzer).
  *
  * Times are microseconds with three decimals (exact nanoseconds) from the
@@ -24,6 +25,7 @@
 
 #define TL_IO_BUCKET_NS 10000000ull
 #define TL_IO_COUNTER "I/O bytes per 10 ms"
+#define TL_RSS_COUNTER "resident set"
 
 /* One process's I/O counter: the interval being summed. */
 struct tl_proc {
@@ -275,6 +277,19 @@ static int name_write(struct ppv_timeline *tl, uint32_t pid, uint32_t tid, const
 	return tl->sink.err;
 }
 
+/* A resident-set sample as a counter of its process: bytes, and the peak so far. */
+static void rss_write(struct ppv_timeline *tl, const struct ppv_event *ev)
+{
+	next_event(tl, "C");
+	ppv_tl_sink_puts(&tl->sink, ",\"name\":\"" TL_RSS_COUNTER "\"");
+	where(tl, ev->ts, ev->pid, ev->pid);
+	ppv_tl_sink_puts(&tl->sink, ",\"args\":{\"rss_bytes\":");
+	ppv_tl_sink_u64(&tl->sink, ev->memstat.rss);
+	ppv_tl_sink_puts(&tl->sink, ",\"peak_rss_bytes\":");
+	ppv_tl_sink_u64(&tl->sink, ev->memstat.peak_rss);
+	ppv_tl_sink_puts(&tl->sink, "}}");
+}
+
 static int chrome_event(struct ppv_timeline *tl, const struct ppv_event *ev)
 {
 	int rc = 0;
@@ -282,8 +297,11 @@ static int chrome_event(struct ppv_timeline *tl, const struct ppv_event *ev)
 	switch (ev->type) {
 	case PPV_EVENT_IO:
 		rc = counter_add(tl, ev);
-		if (!rc && ev->io.err)
+		if (!rc && ev->io.err && !ppv_io_would_block(ev->io.err))
 			chrome_instant(tl, ev);
+		break;
+	case PPV_EVENT_MEMSTAT:
+		rss_write(tl, ev);
 		break;
 	case PPV_EVENT_ERROR:
 		chrome_instant(tl, ev);
@@ -345,6 +363,9 @@ static void chrome_end(struct ppv_timeline *tl, const struct ppv_profile *p)
 	other_u64(tl, "unfinished_calls", s->unfinished_calls);
 	other_u64(tl, "unmatched_exits", s->unmatched_exits);
 	other_u64(tl, "repaired_frames", s->repaired_frames);
+	other_u64(tl, "pauses", s->pauses);
+	other_u64(tl, "paused_frames", s->paused_frames);
+	other_u64(tl, "resumed_exits", s->resumed_exits);
 	ppv_tl_sink_puts(&tl->sink, s->truncated ? ",\"truncated\":true}}\n"
 						 : ",\"truncated\":false}}\n");
 }

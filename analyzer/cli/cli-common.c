@@ -261,10 +261,6 @@ int ppv_cli_render_status(const struct ppv_cli_cmd *cmd, int rc)
 	switch (rc) {
 	case 0:
 		return PPV_EXIT_OK;
-	case -ENOTSUP:
-		fprintf(stderr, "ppv-analyze %s: error: this trace has no data for that "
-				"(memory allocations are not recorded yet)\n", cmd->name);
-		return PPV_EXIT_TRACE;
 	case -ENOENT:
 		fprintf(stderr, "ppv-analyze %s: error: no such function in this trace\n",
 			cmd->name);

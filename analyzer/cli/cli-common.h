@@ -35,6 +35,7 @@ extern const struct ppv_cli_cmd ppv_cmd_chart;
 extern const struct ppv_cli_cmd ppv_cmd_tree;
 extern const struct ppv_cli_cmd ppv_cmd_callgraph;
 extern const struct ppv_cli_cmd ppv_cmd_io;
+extern const struct ppv_cli_cmd ppv_cmd_memory;
 extern const struct ppv_cli_cmd ppv_cmd_json;
 extern const struct ppv_cli_cmd ppv_cmd_flame;
 extern const struct ppv_cli_cmd ppv_cmd_timeline;

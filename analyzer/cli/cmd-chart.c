@@ -21,7 +21,7 @@ static void help(FILE *out)
 		"Draw a bar chart of the functions of TRACE with the largest values.\n\n"
 		"Options:\n"
 		"  --by WHAT              time (total, the default), self, calls, errors, io\n"
-		"                         (I/O bytes) or memory\n"
+		"                         (I/O bytes) or memory (bytes allocated, inclusive)\n"
 		"  -n, --limit N          show N functions (default 15)\n"
 		"  --width N              chart width in columns (default: the terminal's,\n"
 		"                         else $COLUMNS, else 80)\n"

@@ -33,7 +33,8 @@ static void help(FILE *out)
 		"graph (click to zoom, Ctrl-F to search, tooltips).\n\n"
 		"Options:\n"
 		"      --by WHAT          weight of a stack: time (self ns, the default),\n"
-		"                         calls, io (bytes) or memory (not recorded yet)\n"
+		"                         calls, io (bytes) or memory (bytes allocated;\n"
+		"                         needs allocation events: ppv-record -g fine)\n"
 		"  -o, --output FILE      write folded stacks to FILE (default: stdout)\n"
 		"      --svg FILE         write an SVG flame graph to FILE ('-': stdout);\n"
 		"                         folded stacks are then written only with -o\n"
@@ -167,14 +168,19 @@ static int run(int argc, char **argv)
 	path = ppv_cli_trace_arg(&ppv_cmd_flame, argc, argv);
 	if (!path)
 		return PPV_EXIT_USAGE;
-	if (a.ro.flame_by == PPV_FLAME_MEMORY)
-		return ppv_cli_render_status(&ppv_cmd_flame, -ENOTSUP);
 	if (a.chart)
 		return write_chart(path, &a);
 	rc = ppv_cli_analyze(path, &a.ao, &t, &p);
 	if (rc != PPV_EXIT_OK)
 		return rc;
-	rc = write_graphs(p, &a);
+	if (a.ro.flame_by == PPV_FLAME_MEMORY && !ppv_profile_memory_total(p)->events) {
+		/* an empty graph would look like a program that allocates nothing */
+		fprintf(stderr, "ppv-analyze flame: error: this trace has no allocation events "
+				"(record with ppv-record -g fine, or --memory)\n");
+		rc = PPV_EXIT_TRACE;
+	} else {
+		rc = write_graphs(p, &a);
+	}
 	ppv_cli_analyze_end(t, p);
 	return rc;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd-hotspots.c - `ppv-analyze hotspots`: one row per function (calls,
- * total, self, average, min, max, percentiles, errors, share of the run),
+ * total, self, average, min, max, percentiles, errors, share of the run,
+ * I/O and bytes allocated when recorded),
  * the top N by the chosen key. Parses options and hands the profile to
  * ppv_render_hotspots(); computes nothing.
  */
@@ -14,7 +15,8 @@ static void help(FILE *out)
 	fprintf(out, "Usage: ppv-analyze hotspots [OPTIONS] TRACE\n\n"
 		     "List the functions that cost the most: calls, total (inclusive) and self\n"
 		     "time, average, shortest and longest call, 50th/95th/99th percentile,\n"
-		     "errors, and total time as a share of the run.\n\n"
+		     "errors, and total time as a share of the run; I/O bytes and time, and\n"
+		     "bytes allocated (inclusive), when the trace has I/O or allocations.\n\n"
 		     "Options:\n"
 		     "  -n, --limit N          show N functions (default 20)\n"
 		     "  -s, --sort KEY         order by total (default), self, calls, avg, max,\n"

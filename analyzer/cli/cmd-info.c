@@ -136,6 +136,22 @@ static void print_events(const struct counts *c)
 	printf(")\n");
 }
 
+/* A trace kept within --max-size: its segment files, and how many went. */
+static void print_segments(struct ppv_trace *t, size_t i)
+{
+	const struct ppv_process_info *p = ppv_trace_borrow_process(t, i);
+	const char *first = ppv_trace_info(t, i, "segment");
+
+	if (!first)
+		return;
+	printf("  segments:    %zu kept", p->segments);
+	if (strcmp(first, "0") != 0)
+		printf(", %s deleted (the oldest, by --max-size)", first);
+	printf("\n");
+	for (size_t k = 0; k < p->segments; k++)
+		printf("    %s\n", p->segment_files[k]);
+}
+
 static void print_process(struct ppv_trace *t, struct info_state *s, size_t i)
 {
 	const struct ppv_process_info *p = ppv_trace_borrow_process(t, i);
@@ -145,6 +161,7 @@ static void print_process(struct ppv_trace *t, struct info_state *s, size_t i)
 		nthreads += s->threads[k].pid == p->pid;
 	printf("\nprocess %u (parent %u): %s\n", p->pid, p->ppid, p->cmdline ? p->cmdline : "?");
 	printf("  file:        %s\n", p->file);
+	print_segments(t, i);
 	if (p->exe)
 		printf("  exe:         %s\n", p->exe);
 	printf("  started:     ");
@@ -157,7 +174,11 @@ static void print_process(struct ppv_trace *t, struct info_state *s, size_t i)
 					       "(the process was killed or crashed)");
 	print_events(&s->procs[i]);
 	printf("  lost events: %" PRIu64 "%s\n", p->lost,
-	       p->lost ? "  WARNING: the recorder dropped events (drop mode)" : "");
+	       !p->lost ? ""
+	       : p->segments > 1 || ppv_trace_info(t, i, "segment")
+		       ? "  WARNING: the recorder dropped events (drop mode, or segments "
+			 "deleted by --max-size)"
+		       : "  WARNING: the recorder dropped events (drop mode)");
 	printf("  threads:     %zu\n", nthreads);
 	for (size_t k = 0; k < s->nthreads; k++) {
 		const struct thread_count *th = &s->threads[k];

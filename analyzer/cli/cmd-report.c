@@ -22,13 +22,15 @@ static void help(FILE *out)
 		"Usage: ppv-analyze report --html FILE [OPTIONS] TRACE\n\n"
 		"Write one self-contained HTML page (no network access needed) with the run\n"
 		"summary and its caveats, a sortable hotspot table, bar charts of the top\n"
-		"functions, the call tree, the interactive flame graph and the I/O tables.\n\n"
+		"functions, the call tree, the interactive flame graph, the I/O tables and,\n"
+		"when allocations were recorded, the memory tables.\n\n"
 		"Options:\n"
 		"      --html FILE        write the page to FILE ('-': stdout); required\n"
 		"      --title TEXT       the page's title (default: the command line)\n"
 		"  -n, --limit N          N rows in the hotspot and I/O tables (default 200)\n"
 		"  -s, --sort KEY         first order of the hotspot table: total, self,\n"
-		"                         calls, avg, max, p99, errors, io (default total)\n"
+		"                         calls, avg, max, p99, errors, io, memory (default\n"
+		"                         total)\n"
 		"  -d, --depth N          call tree levels shown (default 16)\n"
 		"  -m, --min-percent P    hide call paths below P percent of the run\n"
 		"  -h, --help             show this help\n\n" PPV_CLI_COMMON_HELP);
@@ -74,7 +76,7 @@ static int parse_option(int c, const char *arg, struct ppv_analyze_opts *ao,
 	case 'm':
 		return parse_percent(arg, &ro->min_percent);
 	case 's':
-		if (ppv_sort_key_parse(arg, &ro->sort) < 0 || ro->sort == PPV_SORT_MEMORY)
+		if (ppv_sort_key_parse(arg, &ro->sort) < 0)
 			return ppv_cli_usage(&ppv_cmd_report, "--sort: unknown key '%s'", arg);
 		return 0;
 	default:

@@ -18,6 +18,7 @@ static const struct ppv_cli_cmd *const commands[] = {
 	&ppv_cmd_tree,
 	&ppv_cmd_callgraph,
 	&ppv_cmd_io,
+	&ppv_cmd_memory,
 	&ppv_cmd_json,
 	&ppv_cmd_flame,
 	&ppv_cmd_timeline,

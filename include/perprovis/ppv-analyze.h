@@ -37,7 +37,8 @@ extern "C" {
  * @start_ns:  on exit, when the call began.
  * @self_ns:   on exit, its self time.
  * @unfinished: on exit, 1 if the call never returned: it is closed at the
- *             end of the trace, of its thread, or of the time range.
+ *             end of the trace, of its thread, or of the time range, or at
+ *             a pause of its process.
  */
 struct ppv_frame_record {
 	int exit;
@@ -75,7 +76,9 @@ typedef int (*ppv_event_fn)(const struct ppv_event *ev, void *arg);
  *              the pass goes (timelines, flame charts: renderers that need
  *              each call without the profile keeping them).
  * @on_event:   if set, called for every selected event of a thread (I/O,
- *              errors, thread start and exit included) before the pass
+ *              errors, allocations, thread start and exit included) and
+ *              of a process (memory samples, pauses and resumes: tid is
+ *              the pid; --thread does not hide them) before the pass
  *              applies it.
  * @cb_arg:     handed to both callbacks.
  */
@@ -133,6 +136,20 @@ PPV_API uint64_t ppv_hist_count(const struct ppv_hist *h);
  *            closed at the last timestamp seen.
  * @hist:     distribution of call durations (for percentiles).
  * @avg_ns:   @sum_ns / @calls (0 without calls).
+ *
+ * Memory (traces recorded with allocation events; all 0 otherwise):
+ * @alloc_count, @alloc_bytes: allocations made while it was the innermost
+ *            shown frame (self); a realloc counts as an allocation of its
+ *            new size.
+ * @alloc_count_incl, @alloc_bytes_incl: by it and its callees; a recursive
+ *            call's allocations are counted once, as @total_ns is.
+ * @free_count, @freed_bytes: of the blocks it allocated, whoever freed
+ *            them (sizes from the matching allocation, per process).
+ * @retained_count, @retained_bytes: blocks it allocated never freed by the
+ *            end of the trace (or of the --time-range).
+ * @peak_bytes: the highest total of its blocks live at any one moment.
+ * @io_would_block: I/O that failed with EAGAIN, EWOULDBLOCK, EINPROGRESS
+ *            or EINTR: counted here, not in @errors or @io_errors.
  */
 struct ppv_func_stats {
 	uint32_t id;
@@ -154,6 +171,16 @@ struct ppv_func_stats {
 	uint64_t unfinished;
 	const struct ppv_hist *hist;
 	uint64_t avg_ns;
+	uint64_t alloc_count;
+	uint64_t alloc_bytes;
+	uint64_t alloc_count_incl;
+	uint64_t alloc_bytes_incl;
+	uint64_t free_count;
+	uint64_t freed_bytes;
+	uint64_t retained_count;
+	uint64_t retained_bytes;
+	uint64_t peak_bytes;
+	uint64_t io_would_block;
 };
 
 /**
@@ -163,6 +190,9 @@ struct ppv_func_stats {
  * first.
  * @total_ns: inclusive time of the calls on this path.
  * @self_ns:  their self time.
+ * @alloc_count, @alloc_bytes: allocations made by the path's last frame
+ *            itself (self); on the root, those made outside every shown
+ *            frame.
  */
 #define PPV_CCT_ROOT UINT32_MAX
 struct ppv_cct_node {
@@ -176,6 +206,8 @@ struct ppv_cct_node {
 	uint64_t self_ns;
 	uint64_t errors;
 	uint64_t io_bytes;
+	uint64_t alloc_count;
+	uint64_t alloc_bytes;
 };
 
 /**
@@ -194,13 +226,24 @@ struct ppv_call_edge {
 
 /**
  * struct ppv_io_stats - I/O of one kind, or of one kind and name (the name
- * given to ppv_io_begin(), a file path or a peer), or of one function.
+ * given to ppv_io_begin(), a file path or a peer), or of one function, or
+ * of one descriptor class, or of one operation.
+ * @kind:   the kind (by-kind, by-name and by-function rows; PPV_IO_OTHER
+ *          in by-class and by-operation rows).
  * @func:   for ppv_profile_io_by_func() rows, the function; else
  *          PPV_CCT_ROOT.
  * @name:   NULL for per-kind and per-function rows.
+ * @errors: failed operations, except those that would have blocked.
  * @avg_ns: @total_ns / @ops.
  * @mb_per_s: throughput, decimal megabytes per second of I/O time
  *          (@bytes / @total_ns * 1000); 0 when no time was spent.
+ * @fdclass: for ppv_profile_io_by_class() rows, the class; else
+ *          PPV_FD_UNKNOWN.
+ * @op:     for ppv_profile_io_by_op() rows, the operation; else
+ *          PPV_IO_OP_NONE.
+ * @would_block: operations that failed with EAGAIN, EWOULDBLOCK,
+ *          EINPROGRESS or EINTR (see ppv_io_would_block()): counted in
+ *          @ops, not in @errors.
  */
 struct ppv_io_stats {
 	enum ppv_io_kind kind;
@@ -214,6 +257,9 @@ struct ppv_io_stats {
 	uint64_t errors;
 	uint64_t avg_ns;
 	double mb_per_s;
+	enum ppv_fd_class fdclass;
+	enum ppv_io_op op;
+	uint64_t would_block;
 };
 
 /**
@@ -247,6 +293,15 @@ struct ppv_thread_stats {
  * @truncated:          1 if a process file ended in a torn chunk.
  * @granularity:        the recording's granularity ("medium" when the trace
  *                      does not say: every instrumented call).
+ * @pauses:             times recording was paused (ppv-record --signal, the
+ *                      API): what ran until the resume is missing.
+ * @paused_frames:      frames open when their process paused: closed at the
+ *                      pause (their calls count, their time ends there).
+ * @resumed_exits:      exits with no enter after a resume, or in a process
+ *                      whose trace starts at a later rotated segment: the
+ *                      frames were entered before; ignored, and not counted
+ *                      in @unmatched_exits.
+ * @io_would_block:     I/O operations that would have blocked (not errors).
  */
 struct ppv_profile_summary {
 	uint64_t start_ns;
@@ -267,6 +322,66 @@ struct ppv_profile_summary {
 	int truncated;
 	const char *granularity;
 	const char *cmdline;
+	uint64_t pauses;
+	uint64_t paused_frames;
+	uint64_t resumed_exits;
+	uint64_t io_would_block;
+};
+
+/**
+ * struct ppv_memory_stats - allocations of one process, or of all of them.
+ * @pid:          the process; 0 for ppv_profile_memory_total().
+ * @events:       allocation and free events analyzed (0: the trace has no
+ *                allocation events; record with ppv-record -g fine).
+ * @alloc_count, @alloc_bytes: allocations (a realloc's new block included).
+ * @free_count, @freed_bytes:  frees of blocks allocated while recording.
+ * @live_count, @live_bytes:   blocks never freed by the end (the leaks).
+ * @peak_bytes:   the highest live total at any moment (the total row: of
+ *                every process at the same moment).
+ * @unmatched_frees: frees of an address not allocated while recording
+ *                (allocated before it started, or during a pause): ignored.
+ * @unseen_frees: blocks whose address was allocated again with no free in
+ *                between (the free happened during a pause): counted freed.
+ * @outside_count, @outside_bytes: allocations made outside every shown
+ *                frame: in these totals and in the leaks, in no function.
+ * @rss_samples:  resident-set samples (about every 100 ms per process).
+ * @rss_bytes:    the last sample (the total row: the sum of each process's
+ *                last sample).
+ * @peak_rss:     the highest resident set size seen (the total row: the
+ *                largest process's; peaks of processes are not simultaneous
+ *                and are not added).
+ */
+struct ppv_memory_stats {
+	uint32_t pid;
+	uint64_t events;
+	uint64_t alloc_count;
+	uint64_t alloc_bytes;
+	uint64_t free_count;
+	uint64_t freed_bytes;
+	uint64_t live_count;
+	uint64_t live_bytes;
+	uint64_t peak_bytes;
+	uint64_t unmatched_frees;
+	uint64_t unseen_frees;
+	uint64_t outside_count;
+	uint64_t outside_bytes;
+	uint64_t rss_samples;
+	uint64_t rss_bytes;
+	uint64_t peak_rss;
+};
+
+/**
+ * struct ppv_leak - blocks never freed, grouped by the call path that
+ * allocated them.
+ * @node:  the calling-context tree node of the allocation: the root for
+ *         allocations made outside every shown frame.
+ * @func:  @node's function (PPV_CCT_ROOT for the root).
+ */
+struct ppv_leak {
+	const struct ppv_cct_node *node;
+	uint32_t func;
+	uint64_t count;
+	uint64_t bytes;
 };
 
 struct ppv_profile;
@@ -319,6 +434,35 @@ PPV_API const struct ppv_io_stats *ppv_profile_io_by_name(const struct ppv_profi
 /** ppv_profile_io_by_func() - one row per (function, kind), by total_ns, largest first. */
 PPV_API const struct ppv_io_stats *ppv_profile_io_by_func(const struct ppv_profile *p, size_t *n);
 
+/**
+ * ppv_profile_io_by_class() - one row per descriptor class seen (file, tcp,
+ * udp, unix, pipe, tty, other; "unknown" for explicit ppv_io_begin() I/O),
+ * in enum order.
+ */
+PPV_API const struct ppv_io_stats *ppv_profile_io_by_class(const struct ppv_profile *p,
+							   size_t *n);
+/** ppv_profile_io_by_op() - one row per operation seen, in enum order. */
+PPV_API const struct ppv_io_stats *ppv_profile_io_by_op(const struct ppv_profile *p, size_t *n);
+
+/**
+ * ppv_io_would_block() - 1 if @err (a positive errno value) means the
+ * operation would have blocked or was interrupted (EAGAIN, EWOULDBLOCK,
+ * EINPROGRESS, EINTR): non-blocking code meets these by design, so reports
+ * count them apart from errors.
+ */
+PPV_API int ppv_io_would_block(int err);
+
+/** ppv_profile_memory_total() - every analyzed process together. */
+PPV_API const struct ppv_memory_stats *ppv_profile_memory_total(const struct ppv_profile *p);
+/** ppv_profile_memory_by_process() - one row per process with memory events, by pid. */
+PPV_API const struct ppv_memory_stats *ppv_profile_memory_by_process(const struct ppv_profile *p,
+								     size_t *n);
+/**
+ * ppv_profile_leaks() - blocks never freed, one row per allocating call
+ * path, by bytes (largest first), then count.
+ */
+PPV_API const struct ppv_leak *ppv_profile_leaks(const struct ppv_profile *p, size_t *n);
+
 enum ppv_sort_key {
 	PPV_SORT_TOTAL = 0,
 	PPV_SORT_SELF,
@@ -342,8 +486,9 @@ PPV_API int ppv_sort_key_parse(const char *s, enum ppv_sort_key *out);
  * ordered by @key, largest first (ties by name), into @out, which has room
  * for ppv_profile_func_count(@p). A function known only from an exit with
  * no enter, or only from outside the -F selection, is left out.
- * Return: the number written, or -ENOTSUP for a key whose data the trace
- * does not have (PPV_SORT_MEMORY before memory recording exists).
+ * PPV_SORT_MEMORY orders by bytes allocated, inclusive (alloc_bytes_incl);
+ * PPV_SORT_IO by I/O bytes.
+ * Return: the number written, or -EINVAL for an unknown key.
  */
 PPV_API int ppv_profile_sorted(const struct ppv_profile *p, enum ppv_sort_key key,
 			       const struct ppv_func_stats **out);

@@ -23,7 +23,7 @@ extern "C" {
 enum ppv_flame_by {
 	PPV_FLAME_TIME = 0, /* self time, ns */
 	PPV_FLAME_CALLS,    /* calls */
-	PPV_FLAME_MEMORY,   /* bytes allocated (-ENOTSUP until recorded) */
+	PPV_FLAME_MEMORY,   /* bytes allocated (self) */
 	PPV_FLAME_IO,       /* I/O bytes */
 };
 
@@ -31,9 +31,19 @@ enum ppv_chart_by {
 	PPV_CHART_TIME = 0, /* total (inclusive) time */
 	PPV_CHART_SELF,
 	PPV_CHART_CALLS,
-	PPV_CHART_MEMORY,
+	PPV_CHART_MEMORY,   /* bytes allocated, inclusive */
 	PPV_CHART_ERRORS,
 	PPV_CHART_IO,       /* I/O bytes */
+};
+
+/* The I/O report's tables (ppv_render_io()). */
+enum ppv_io_by {
+	PPV_IO_BY_ALL = 0, /* every table (class and operation: when automatic I/O was recorded) */
+	PPV_IO_BY_KIND,
+	PPV_IO_BY_CLASS,   /* descriptor class: file, tcp, udp, unix, pipe, tty, other, unknown */
+	PPV_IO_BY_OP,      /* operation: read, write, open, ..., explicit */
+	PPV_IO_BY_NAME,    /* file path or peer address */
+	PPV_IO_BY_FUNCTION,
 };
 
 /**
@@ -51,6 +61,7 @@ enum ppv_chart_by {
  * @flame_by:    flame graphs: the weight of a stack.
  * @title:       SVG and HTML: the title (NULL: a default naming the command).
  * @icicle:      SVG: roots at the top, growing down.
+ * @io_by:       I/O report: one table, or all of them.
  */
 struct ppv_render_opts {
 	size_t sz;
@@ -66,12 +77,12 @@ struct ppv_render_opts {
 	enum ppv_flame_by flame_by;
 	const char *title;
 	int icicle;
+	enum ppv_io_by io_by;
 };
 
 /*
- * Every renderer returns 0, -EINVAL for bad options, -ENOTSUP when the
- * profile lacks the data asked for (memory before it is recorded), -ENOENT
- * when @focus names no function, or -EIO when writing to @out failed.
+ * Every renderer returns 0, -EINVAL for bad options, -ENOENT when @focus
+ * names no function, or -EIO when writing to @out failed.
  * Ownership: nothing is taken; @p is only read.
  */
 PPV_API int ppv_render_summary(const struct ppv_profile *p, const struct ppv_render_opts *o,
@@ -88,6 +99,17 @@ PPV_API int ppv_render_io(const struct ppv_profile *p, const struct ppv_render_o
 			  FILE *out);
 PPV_API int ppv_render_json(const struct ppv_profile *p, const struct ppv_render_opts *o,
 			    FILE *out);
+/*
+ * ppv_render_memory() - the memory report: per function (calls, allocated
+ * self and inclusive, freed, retained, peak), totals per process with the
+ * resident set size, then blocks never freed by call path, largest first
+ * (@o->limit rows each). Says so when the trace has no allocation events.
+ */
+PPV_API int ppv_render_memory(const struct ppv_profile *p, const struct ppv_render_opts *o,
+			      FILE *out);
+
+/** ppv_io_by_parse() - "kind", "class", "op", "name", "function" (or "all"). */
+PPV_API int ppv_io_by_parse(const char *s, enum ppv_io_by *out);
 
 /*
  * Flame graphs (render-folded.c, render-svg.c). Folded stacks are one line
@@ -126,7 +148,8 @@ PPV_API void ppv_flamechart_free(struct ppv_flamechart *fc);
 /*
  * Timelines (render-timeline.c, render-speedscope.c): every shown call as
  * Chrome Trace Event JSON ("X" complete events, process and thread names,
- * "C" counters for I/O throughput, "i" instants for errors and failed I/O)
+ * "C" counters for I/O throughput and the resident set size, "i" instants
+ * for errors and failed I/O)
  * that Perfetto and chrome://tracing open, or speedscope's evented profiles
  * (one per thread). Fed during the pass: ppv_timeline_on_frame() as
  * on_frame and ppv_timeline_on_event() as on_event, the timeline as

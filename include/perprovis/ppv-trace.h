@@ -166,6 +166,12 @@ struct ppv_process_info {
 	uint64_t events;            /* events read so far */
 	uint64_t lost;              /* events dropped by the recorder */
 	int complete;               /* 1 if the file ends with its END chunk */
+	/* A trace kept within ppv-record --max-size is split into segment
+	 * files, read as one stream: their paths, oldest first (@file is the
+	 * first); 1 and {@file} for an unsplit file, 0 and NULL for a CTF
+	 * process. Events of deleted segments are counted in @lost. */
+	size_t segments;
+	const char *const *segment_files;
 };
 
 /**

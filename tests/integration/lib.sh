@@ -3,8 +3,10 @@
 # directory) and fail() from the script, and $PPV_RECORD and $PPV_ANALYZE
 # from meson's environment.
 
+# record PROGRAM ARGS...: ppv-record it into $work/trace, with the options
+# in $RECORD_OPTS if set.
 record() {
-	"$PPV_RECORD" -o "$work/trace" -- "$@" >"$work/rec.out" 2>"$work/rec.err" ||
+	"$PPV_RECORD" -o "$work/trace" ${RECORD_OPTS-} -- "$@" >"$work/rec.out" 2>"$work/rec.err" ||
 		{ cat "$work/rec.err"; fail "ppv-record $* failed"; }
 }
 

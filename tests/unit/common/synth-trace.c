@@ -14,25 +14,42 @@ static void append(struct synth *s, const struct ppv_event *e)
 {
 	struct ppv_event c = *e;
 
-	c.pid = SYNTH_PID;
+	c.pid = s->pid;
 	cr_assert_eq(ppv_native_writer_append(s->w, &c), 0);
 }
 
-void synth_begin(struct synth *s, const char *cmdline)
+static void open_file(struct synth *s, uint32_t pid, const char *cmdline)
 {
-	struct ppv_writer_opts o = { .sz = sizeof(o), .pid = SYNTH_PID, .ppid = 1,
+	struct ppv_writer_opts o = { .sz = sizeof(o), .pid = pid, .ppid = 1,
 				     .start_ns = SYNTH_START_NS, .start_realtime_ns = SYNTH_REALTIME,
 				     .clock_source = PPV_CLOCK_MONOTONIC };
 	char path[128];
 
-	memset(s, 0, sizeof(*s));
-	strcpy(s->dir, "/tmp/ppv-synth-test.XXXXXX");
-	cr_assert_not_null(mkdtemp(s->dir));
-	snprintf(path, sizeof(path), "%s/%u.ppv", s->dir, SYNTH_PID);
+	snprintf(path, sizeof(path), "%s/%u.ppv", s->dir, pid);
 	o.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	cr_assert_geq(o.fd, 0);
 	cr_assert_eq(ppv_native_writer_open(&o, &s->w), 0);
 	cr_assert_eq(ppv_native_writer_set_info(s->w, "cmdline", cmdline), 0);
+	s->pid = pid;
+}
+
+void synth_begin(struct synth *s, const char *cmdline)
+{
+	memset(s, 0, sizeof(*s));
+	strcpy(s->dir, "/tmp/ppv-synth-test.XXXXXX");
+	cr_assert_not_null(mkdtemp(s->dir));
+	open_file(s, SYNTH_PID, cmdline);
+}
+
+void synth_process(struct synth *s, uint32_t pid, const char *cmdline)
+{
+	cr_assert_eq(ppv_native_writer_close(s->w), 0);
+	open_file(s, pid, cmdline);
+}
+
+void synth_info(struct synth *s, const char *key, const char *value)
+{
+	cr_assert_eq(ppv_native_writer_set_info(s->w, key, value), 0);
 }
 
 void synth_thread(struct synth *s, uint32_t tid, uint64_t at, const char *name)
@@ -91,6 +108,54 @@ void synth_io(struct synth *s, uint32_t tid, uint64_t start, uint64_t end, int k
 	struct ppv_event e = { .type = PPV_EVENT_IO, .tid = tid, .ts = SYNTH_T0 + end,
 			       .io = { .start = SYNTH_T0 + start, .bytes = bytes, .name = name,
 				       .err = err, .fd = -1, .kind = (uint16_t)kind } };
+
+	append(s, &e);
+}
+
+void synth_io_op(struct synth *s, uint32_t tid, uint64_t start, uint64_t end, int kind, int op,
+		 int fdclass, const char *name, uint64_t bytes, int err)
+{
+	struct ppv_event e = { .type = PPV_EVENT_IO, .tid = tid, .ts = SYNTH_T0 + end,
+			       .io = { .start = SYNTH_T0 + start, .bytes = bytes, .name = name,
+				       .err = err, .fd = 5, .kind = (uint16_t)kind,
+				       .op = (uint8_t)op, .fdclass = (uint8_t)fdclass } };
+
+	append(s, &e);
+}
+
+static void alloc_event(struct synth *s, int type, uint32_t tid, uint64_t at, uint64_t addr,
+			uint64_t size, int kind)
+{
+	struct ppv_event e = { .type = (uint16_t)type, .tid = tid, .ts = SYNTH_T0 + at,
+			       .alloc = { .addr = addr, .size = size, .kind = (uint16_t)kind } };
+
+	append(s, &e);
+}
+
+void synth_alloc(struct synth *s, uint32_t tid, uint64_t at, uint64_t addr, uint64_t size,
+		 int kind)
+{
+	alloc_event(s, PPV_EVENT_ALLOC, tid, at, addr, size, kind);
+}
+
+void synth_free(struct synth *s, uint32_t tid, uint64_t at, uint64_t addr, uint64_t size,
+		int kind)
+{
+	alloc_event(s, PPV_EVENT_FREE, tid, at, addr, size, kind);
+}
+
+void synth_memstat(struct synth *s, uint64_t at, uint64_t rss, uint64_t peak_rss)
+{
+	struct ppv_event e = { .type = PPV_EVENT_MEMSTAT, .tid = s->pid, .ts = SYNTH_T0 + at,
+			       .memstat = { rss, peak_rss } };
+
+	append(s, &e);
+}
+
+void synth_pause(struct synth *s, uint64_t at, int resume)
+{
+	struct ppv_event e = { .type = resume ? PPV_EVENT_RESUME : PPV_EVENT_PAUSE, .tid = s->pid,
+			       .ts = SYNTH_T0 + at };
 
 	append(s, &e);
 }
@@ -155,6 +220,47 @@ void synth_standard(struct synth *s, const struct synth_run *r)
 	synth_error(s, t, 930000, r->code);
 	synth_scope(s, t, 950000, "io_work", 0);
 	synth_scope(s, t, 1000000, "main", 0);
+	synth_finish(s);
+}
+
+void synth_memory_run(struct synth *s)
+{
+	synth_memory_trace(s);
+	synth_profile(s);
+}
+
+void synth_memory_trace(struct synth *s)
+{
+	const uint32_t t = 100;
+
+	synth_begin(s, "memory --run");
+	synth_thread(s, t, 0, "app");
+	synth_scope(s, t, 0, "main", 1);
+	synth_alloc(s, t, 100, 0x1000, 100, PPV_ALLOC_MALLOC);
+	synth_memstat(s, 500, 1 << 20, 1 << 20);
+	synth_scope(s, t, 1000, "parse", 1);
+	synth_alloc(s, t, 1100, 0x2000, 2048, PPV_ALLOC_MALLOC);
+	synth_alloc(s, t, 1200, 0x2800, 4096, PPV_ALLOC_CALLOC);
+	synth_io_op(s, t, 1300, 2300, PPV_IO_FILE_READ, PPV_IO_OP_READ, PPV_FD_FILE, "/data/in",
+		    4096, 0);
+	synth_scope(s, t, 2500, "leaf", 1);
+	synth_alloc(s, t, 2600, 0x3000, 64, PPV_ALLOC_MALLOC);
+	synth_free(s, t, 2700, 0x2000, 0, PPV_ALLOC_MALLOC);
+	synth_scope(s, t, 3000, "leaf", 0);
+	synth_scope(s, t, 4000, "parse", 0);
+	synth_memstat(s, 5000, 3 << 20, 3 << 20);
+	synth_scope(s, t, 5000, "send", 1);
+	synth_io_op(s, t, 5100, 6100, PPV_IO_NETWORK, PPV_IO_OP_WRITE, PPV_FD_TCP, "10.0.0.1:80",
+		    512, 0);
+	synth_io_op(s, t, 6200, 6300, PPV_IO_NETWORK, PPV_IO_OP_READ, PPV_FD_TCP, "10.0.0.1:80",
+		    0, EAGAIN);
+	synth_free(s, t, 7000, 0x2800, 0, PPV_ALLOC_MALLOC);
+	synth_free(s, t, 7500, 0x1000, 0, PPV_ALLOC_REALLOC);
+	synth_alloc(s, t, 7500, 0x5000, 300, PPV_ALLOC_REALLOC);
+	synth_scope(s, t, 8000, "send", 0);
+	synth_memstat(s, 9000, 2 << 20, 3 << 20);
+	synth_free(s, t, 9500, 0xdead, 0, PPV_ALLOC_MALLOC);
+	synth_scope(s, t, 10000, "main", 0);
 	synth_finish(s);
 }
 

@@ -29,6 +29,7 @@ struct synth {
 	struct ppv_profile *p;
 	char *text; /* the last output rendered, NUL-terminated */
 	size_t len;
+	uint32_t pid; /* of the file being written (SYNTH_PID first) */
 };
 
 /* Start a trace of process SYNTH_PID, command line @cmdline, in a fresh directory. */
@@ -45,6 +46,25 @@ void synth_symbols(struct synth *s, const char *name, const char *const *paths,
 void synth_io(struct synth *s, uint32_t tid, uint64_t start, uint64_t end, int kind,
 	      const char *name, uint64_t bytes, int err);
 void synth_error(struct synth *s, uint32_t tid, uint64_t at, int64_t code);
+
+/*
+ * Issue 4's events. Automatic I/O: operation @op on a descriptor of class
+ * @fdclass, failing with errno @err if nonzero. Allocations: @kind is an
+ * enum ppv_alloc_kind; a free's @size is 0 but for munmap. Memory samples,
+ * pauses and resumes belong to the process (tid = pid).
+ */
+void synth_io_op(struct synth *s, uint32_t tid, uint64_t start, uint64_t end, int kind, int op,
+		 int fdclass, const char *name, uint64_t bytes, int err);
+void synth_alloc(struct synth *s, uint32_t tid, uint64_t at, uint64_t addr, uint64_t size,
+		 int kind);
+void synth_free(struct synth *s, uint32_t tid, uint64_t at, uint64_t addr, uint64_t size,
+		int kind);
+void synth_memstat(struct synth *s, uint64_t at, uint64_t rss, uint64_t peak_rss);
+void synth_pause(struct synth *s, uint64_t at, int resume);
+/* A process setting of the file being written (ppv_trace_info()). */
+void synth_info(struct synth *s, const char *key, const char *value);
+/* Close the file being written and start process @pid's, same directory. */
+void synth_process(struct synth *s, uint32_t pid, const char *cmdline);
 /* Close the writer and open the trace. */
 void synth_finish(struct synth *s);
 /* Build the profile, without callbacks. */
@@ -70,6 +90,26 @@ struct synth_run {
 };
 
 void synth_standard(struct synth *s, const struct synth_run *r);
+
+/*
+ * The memory run (issue 4's events), thread 100 ("app"), offsets in ns:
+ *   main 0..10000 { alloc 0x1000 100 B @100
+ *     parse 1000..4000 { alloc 0x2000 2048 B @1100, alloc 0x2800 4096 B @1200,
+ *       read file "/data/in" 4096 B 1300..2300,
+ *       leaf 2500..3000 { alloc 0x3000 64 B @2600, free 0x2000 @2700 } }
+ *     send 5000..8000 { write tcp "10.0.0.1:80" 512 B 5100..6100,
+ *       read tcp "10.0.0.1:80" EAGAIN 6200..6300, free 0x2800 @7000,
+ *       realloc 0x1000 -> 0x5000 300 B @7500 }
+ *     free 0xdead @9500 (never allocated) }
+ *   resident set 1 MiB @500, 3 MiB @5000, 2 MiB (peak 3 MiB) @9000
+ * Figures: main allocates 1/100 B self, 5/6608 B inclusive, frees 1/100 B,
+ * peak 100 B; parse 2/6144 B, 3/6208 B, frees 2/6144 B; leaf and send
+ * retain 64 B and 300 B. Overall peak 6308 B, 364 B in 2 blocks left.
+ * synth_memory_run() builds the profile; synth_memory_trace() only opens
+ * the trace (for tests that profile it with callbacks).
+ */
+void synth_memory_run(struct synth *s);
+void synth_memory_trace(struct synth *s);
 
 typedef int (*synth_render_fn)(const struct ppv_profile *, const struct ppv_render_opts *,
 			       FILE *);

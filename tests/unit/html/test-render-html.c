@@ -241,12 +241,15 @@ Test(render_html, starts_sorted_by_the_requested_key_and_limit)
 	cr_assert_not_null(strstr(h.text, "aria-sort=\"descending\">I/O</th>"));
 }
 
-Test(render_html, refuses_a_memory_order_before_writing)
+/* No allocation in the standard run: the memory order still works, with
+ * its column of zeros. */
+Test(render_html, sorts_by_memory_with_an_allocated_column)
 {
 	struct ppv_render_opts o = { .sz = sizeof(o), .sort = PPV_SORT_MEMORY };
 
-	cr_assert_eq(synth_render(&h, ppv_render_html, &o), -ENOTSUP);
-	cr_assert_eq(h.len, 0);
+	cr_assert_eq(synth_render(&h, ppv_render_html, &o), 0);
+	cr_assert_not_null(strstr(h.text, "aria-sort=\"descending\">allocated</th>"));
+	cr_assert_eq(count(h.text, "aria-sort=\""), 1);
 }
 
 Test(render_html, summarizes_the_run)
@@ -459,16 +462,45 @@ Test(render_html, says_when_no_io_was_recorded)
 	free(io);
 }
 
-Test(render_html, says_memory_is_not_recorded_and_shows_no_figure)
+Test(render_html, says_when_no_allocation_was_recorded_and_shows_no_figure)
 {
 	char *mem;
 
 	cr_assert_eq(synth_render(&h, ppv_render_html, NULL), 0);
 	mem = section("memory");
-	cr_assert_not_null(strstr(mem, "Memory is not recorded yet"));
-	for (const char *s = strstr(mem, "</h2>") + 5; *s; s++)
-		cr_assert(!isdigit((unsigned char)*s), "a figure in: %s", mem);
+	cr_assert_not_null(strstr(mem, "No allocations recorded"));
+	cr_assert_null(strstr(mem, "<table"));
+	cr_assert_null(strstr(h.text, ">allocated</th>"), "no memory column in the hotspots");
 	free(mem);
+}
+
+/* The memory run (synth-trace.h): tables of functions, totals and leaks,
+ * and the hotspot table's column of bytes allocated. */
+Test(render_html, shows_memory_when_recorded)
+{
+	struct synth m;
+	char *mem, *saved_text;
+
+	synth_memory_run(&m);
+	cr_assert_eq(synth_render(&m, ppv_render_html, NULL), 0);
+	saved_text = h.text; /* section() reads h.text */
+	h.text = m.text;
+	mem = section("memory");
+	h.text = saved_text;
+	cr_assert_not_null(strstr(m.text, ">allocated</th>"));
+	cr_assert_eq(count(mem, "<table"), 3);
+	cr_assert_not_null(strstr(mem, "<tr><td class=\"fn\">main</td><td data-v=\"1\">1</td>"
+				       "<td data-v=\"1\">1</td><td data-v=\"100\">100 B</td>"
+				       "<td data-v=\"5\">5</td><td data-v=\"6608\">6.45 KiB</td>"),
+			   "%s", mem);
+	cr_assert_not_null(strstr(mem, "<td data-v=\"300\">300 B</td><td data-v=\"1\">1</td>"
+				       "<td class=\"fn\">main &gt; send</td>"), "%s", mem);
+	cr_assert_not_null(strstr(mem, "<td data-v=\"3145728\">3.00 MiB</td>"), "%s", mem);
+	cr_assert_not_null(strstr(mem, "1 frees of addresses not allocated"));
+	cr_assert_not_null(strstr(m.text, "<table id=\"ppv-io-class\""));
+	cr_assert_not_null(strstr(m.text, "<table id=\"ppv-io-op\""));
+	free(mem);
+	synth_close(&m);
 }
 
 Test(render_html, embeds_the_flame_graph_or_says_why_not)

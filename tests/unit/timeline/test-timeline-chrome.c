@@ -211,6 +211,30 @@ Test(timeline_chrome, counts_io_bytes_per_10ms_interval_and_kind)
 	cr_assert_eq(num(event("C", NULL, 4), "args/file-read"), 0);
 }
 
+/* The memory run (synth-trace.h): one counter per resident-set sample of
+ * the process; the EAGAIN read is no failure, so no instant. */
+Test(timeline_chrome, counts_the_resident_set_and_skips_io_that_would_block)
+{
+	json_t *e;
+
+	synth_memory_trace(&f);
+	cr_assert_eq(tlf_timeline(&f, &chrome, 1), 0);
+	doc = parse(f.text);
+	e = event("C", "resident set", 0);
+	cr_assert_not_null(e, "%s", f.text);
+	cr_assert_eq(num(e, "ts"), 0.5);
+	cr_assert_eq(num(e, "pid"), SYNTH_PID);
+	cr_assert_eq(num(e, "tid"), SYNTH_PID);
+	cr_assert_eq(num(e, "args/rss_bytes"), 1 << 20);
+	e = event("C", "resident set", 2);
+	cr_assert_eq(num(e, "ts"), 9.0);
+	cr_assert_eq(num(e, "args/rss_bytes"), 2 << 20);
+	cr_assert_eq(num(e, "args/peak_rss_bytes"), 3 << 20);
+	cr_assert_null(event("C", "resident set", 3));
+	cr_assert_eq(count("i"), 0, "%s", f.text);
+	cr_assert_eq(num(doc, "otherData/pauses"), 0);
+}
+
 Test(timeline_chrome, drops_calls_shorter_than_min_duration)
 {
 	struct ppv_timeline_opts o = { .sz = sizeof(o), .min_dur_ns = 200000 };

@@ -108,11 +108,25 @@ Test(render_chart, shows_only_functions_with_errors_or_io)
 		    "helper  | ## 512 B\n");
 }
 
-Test(render_chart, memory_is_not_supported_yet)
+Test(render_chart, memory_is_bytes_allocated_inclusive)
 {
-	struct ppv_render_opts o = { .sz = sizeof(o), .chart_by = PPV_CHART_MEMORY };
+	struct ppv_render_opts o = { .sz = sizeof(o), .width = 60, .ascii = 1,
+				     .chart_by = PPV_CHART_MEMORY };
+	struct synth m;
 
-	cr_assert_eq(synth_render(&d, ppv_render_chart, &o), -ENOTSUP);
+	/* the standard run allocates nothing */
+	cr_assert_eq(synth_render(&d, ppv_render_chart, &o), 0);
+	assert_text("No function has any bytes allocated (inclusive) recorded.\n");
+	synth_memory_run(&m);
+	cr_assert_eq(synth_render(&m, ppv_render_chart, &o), 0);
+	/* 43 columns of bar: parse 6208 / 6608 * 43 = 40.4, send 300 B 1.95,
+	 * leaf 64 B 0.42 */
+	cr_assert_str_eq(m.text, "Top 4 of 4 functions by bytes allocated (inclusive)\n\n"
+				 "main  | ########################################### 6.45 KiB\n"
+				 "parse | ######################################## 6.06 KiB\n"
+				 "send  | ## 300 B\n"
+				 "leaf  |  64 B\n");
+	synth_close(&m);
 }
 
 Test(render_chart, rejects_bad_options_and_reports_write_errors)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "data-fixture.h"
+#include "expect-file.h"
 
 static struct synth d;
 
@@ -108,8 +109,52 @@ Test(io_empty, says_no_io_was_recorded_and_keeps_the_notes)
 	synth_end(&t);
 	cr_assert_eq(synth_render(&t, ppv_render_io, NULL), 0);
 	cr_assert_str_eq(t.text,
-			 "No I/O recorded (annotate it with ppv_io_begin()/ppv_io_end()).\n"
+			 "No I/O recorded (ppv-record traces I/O calls unless --no-io; annotate other I/O with ppv_io_begin()/ppv_io_end()).\n"
 			 "\nnote: 1 calls unfinished (no exit recorded): closed at the last "
 			 "timestamp seen\n");
 	synth_close(&t);
+}
+
+/* Automatic I/O (the memory run): the class and operation tables appear,
+ * and a "blocked" column counts the EAGAIN read, which is not an error. */
+Test(io_auto, adds_class_and_operation_tables_and_blocked_counts)
+{
+	struct synth m;
+
+	synth_memory_run(&m);
+	cr_assert_eq(synth_render(&m, ppv_render_io, NULL), 0);
+	expect_file(m.text, "io-auto.txt");
+	synth_close(&m);
+}
+
+Test(io_auto, prints_one_table_when_asked)
+{
+	struct synth m;
+	struct ppv_render_opts o = { .sz = sizeof(o), .io_by = PPV_IO_BY_OP };
+	enum ppv_io_by by;
+
+	synth_memory_run(&m);
+	cr_assert_eq(synth_render(&m, ppv_render_io, &o), 0);
+	expect_file(m.text, "io-auto-op.txt");
+	cr_assert_eq(ppv_io_by_parse("class", &by), 0);
+	cr_assert_eq(by, PPV_IO_BY_CLASS);
+	cr_assert_eq(ppv_io_by_parse("function", &by), 0);
+	cr_assert_eq(by, PPV_IO_BY_FUNCTION);
+	cr_assert_eq(ppv_io_by_parse("fd", &by), -EINVAL);
+	o.io_by = (enum ppv_io_by)9;
+	cr_assert_eq(synth_render(&m, ppv_render_io, &o), -EINVAL);
+	synth_close(&m);
+}
+
+/* Annotated I/O only: --by class still shows its one "unknown" row. */
+Test(render_io, explicit_io_has_the_unknown_class)
+{
+	struct ppv_render_opts o = { .sz = sizeof(o), .io_by = PPV_IO_BY_CLASS };
+
+	cr_assert_eq(synth_render(&d, ppv_render_io, &o), 0);
+	cr_assert_str_eq(d.text, "I/O by descriptor class\n"
+				 "class             ops       bytes  total time    avg time"
+				 "       MB/s  errors\n"
+				 "unknown             4    5.48 KiB   220.00 us    55.00 us"
+				 "      25.49       1\n");
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "render-common.h"
+#include "synth-trace.h"
 #include "trace-fixture.h"
 
 static void check_duration(uint64_t ns, const char *want)
@@ -166,6 +167,31 @@ Test(render_helpers, notes_name_every_caveat)
 			 "note: 1 frames repaired (left by longjmp or an exception): closed at "
 			 "their caller's exit\n");
 	fx_close(&fx);
+}
+
+/* A pause: main and a cut at it, a's and main's exits after the resume
+ * ignored. */
+Test(render_helpers, notes_name_pauses)
+{
+	struct synth s;
+
+	synth_begin(&s, "paused");
+	synth_scope(&s, 100, 0, "main", 1);
+	synth_scope(&s, 100, 10, "a", 1);
+	synth_pause(&s, 20, 0);
+	synth_pause(&s, 30, 1);
+	synth_scope(&s, 100, 40, "a", 0);
+	synth_scope(&s, 100, 50, "main", 0);
+	synth_end(&s);
+	cr_expect_eq(synth_render(&s, notes_fn, NULL), 3);
+	cr_expect_str_eq(s.text,
+			 "\n"
+			 "note: recording was paused 1 times: what ran until each resume is "
+			 "missing\n"
+			 "note: 2 frames open at a pause: closed at the pause\n"
+			 "note: 2 exits of frames entered before a pause or an earlier rotated "
+			 "segment: ignored\n");
+	synth_close(&s);
 }
 
 Test(render_helpers, a_failed_write_is_eio)

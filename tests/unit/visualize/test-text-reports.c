@@ -178,21 +178,34 @@ Test(hotspots, shows_limit_rows)
 	cr_expect_str_eq(names, "work main");
 }
 
-Test(hotspots, memory_is_not_supported_yet)
+/* No allocation in this run: the memory order ranks every function at
+ * 0 B (ties by name) and adds the column. */
+Test(hotspots, memory_order_adds_an_allocated_column)
 {
 	struct ppv_render_opts o = { .sz = sizeof(o), .sort = PPV_SORT_MEMORY };
+	char names[256];
 
-	cr_expect_eq(fx_render(&fx, ppv_render_hotspots, &o), -ENOTSUP);
-	cr_expect_str_eq(fx.text, "");
+	cr_assert_eq(fx_render(&fx, ppv_render_hotspots, &o), 0);
+	cr_expect_not_null(strstr(fx.text, "Hotspots by bytes allocated (inclusive): 5 of 5 "
+					   "functions\n"));
+	cr_expect_not_null(strstr(fx.text, " %run  allocated  function\n"));
+	cr_expect_eq(fx_count_lines(&fx, "       0 B  "), 5);
+	names[0] = '\0';
+	for (const char *l = strstr(fx.text, "function\n"); l && (l = strstr(l, "0 B  "));) {
+		l += 5;
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%.*s",
+			 names[0] ? " " : "", (int)strcspn(l, "\n"), l);
+	}
+	cr_expect_str_eq(names, "helper leaf main work worker");
 }
 
-Test(hotspots, io_order_adds_an_io_column)
+Test(hotspots, io_order_adds_the_io_columns)
 {
 	struct ppv_render_opts o = { .sz = sizeof(o), .sort = PPV_SORT_IO };
 
 	cr_assert_eq(fx_render(&fx, ppv_render_hotspots, &o), 0);
-	cr_expect_not_null(strstr(fx.text, " %run        I/O  function\n"));
-	cr_expect_eq(fx_count_lines(&fx, "       0 B  "), 5);
+	cr_expect_not_null(strstr(fx.text, " %run        I/O   I/O time  function\n"));
+	cr_expect_eq(fx_count_lines(&fx, "       0 B       0 ns  "), 5);
 }
 
 static const char tree_header[] =
