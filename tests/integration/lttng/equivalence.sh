@@ -23,7 +23,9 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/ppv-equiv.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-"$PPV_RECORD" -o "$work/native" -- "$@" >/dev/null 2>"$work/native.err" ||
+# --no-io: the LTTng backend records only explicit I/O annotations, not the
+# native recorder's automatic I/O interposition.
+"$PPV_RECORD" --no-io -o "$work/native" -- "$@" >/dev/null 2>"$work/native.err" ||
 	{ cat "$work/native.err"; fail "native recording failed"; }
 "$PPV_RECORD" --backend lttng -o "$work/lttng" -- "$@" >/dev/null 2>"$work/lttng.err"
 status=$?
