@@ -44,6 +44,8 @@ struct str_ent {
 struct ppv_native_writer {
 	int fd;
 	int err;
+	int finished;  /* END written by ppv_native_writer_finish() */
+	struct ppv_native_header hdr; /* repeated by ppv_native_writer_restart() */
 	uint8_t *raw;
 	size_t raw_len, chunk_size;
 	uint8_t *comp;
@@ -147,19 +149,11 @@ void ppv_native_header_encode(uint8_t *h, const struct ppv_native_header *hdr)
 	ppv_le32_store(h + PPV_HDR_CRC, ppv_crc32c(0, h, PPV_HDR_CRC));
 }
 
-static int write_header(struct ppv_native_writer *w, const struct ppv_writer_opts *o)
+static int write_header(struct ppv_native_writer *w)
 {
-	struct ppv_native_header hdr = {
-		.file_kind = PPV_FILE_PROCESS,
-		.clock_source = (uint16_t)o->clock_source,
-		.pid = o->pid,
-		.ppid = o->ppid,
-		.start_ns = o->start_ns,
-		.start_realtime_ns = o->start_realtime_ns,
-	};
 	uint8_t h[PPV_HEADER_SIZE];
 
-	ppv_native_header_encode(h, &hdr);
+	ppv_native_header_encode(h, &w->hdr);
 	return write_all(w, h, sizeof(h));
 }
 
@@ -210,6 +204,14 @@ int ppv_native_writer_open(const struct ppv_writer_opts *opts, struct ppv_native
 	if (!w)
 		return -ENOMEM;
 	w->fd = opts->fd;
+	w->hdr = (struct ppv_native_header){
+		.file_kind = PPV_FILE_PROCESS,
+		.clock_source = (uint16_t)opts->clock_source,
+		.pid = opts->pid,
+		.ppid = opts->ppid,
+		.start_ns = opts->start_ns,
+		.start_realtime_ns = opts->start_realtime_ns,
+	};
 	w->chunk_size = DEFAULT_CHUNK;
 	w->level = 1;
 	w->next_id = 1;
@@ -225,7 +227,7 @@ int ppv_native_writer_open(const struct ppv_writer_opts *opts, struct ppv_native
 	}
 	err = alloc_buffers(w, max_strings);
 	if (!err)
-		err = write_header(w, opts);
+		err = write_header(w);
 	if (err) {
 		writer_free(w);
 		return err;
@@ -234,10 +236,30 @@ int ppv_native_writer_open(const struct ppv_writer_opts *opts, struct ppv_native
 	return 0;
 }
 
+/* Remove @key's pair, if present: a key is set once per INFO chunk, since
+ * readers take the first pair of a key. */
+static void info_remove(struct ppv_native_writer *w, const char *key)
+{
+	size_t off = 0;
+
+	while (off < w->info_len) {
+		size_t k = strlen((char *)w->info + off) + 1;
+		size_t v = strlen((char *)w->info + off + k) + 1;
+
+		if (strcmp((char *)w->info + off, key) == 0) {
+			memmove(w->info + off, w->info + off + k + v, w->info_len - off - k - v);
+			w->info_len -= k + v;
+			return;
+		}
+		off += k + v;
+	}
+}
+
 int ppv_native_writer_set_info(struct ppv_native_writer *w, const char *key, const char *value)
 {
 	size_t k = strlen(key) + 1, v = strlen(value) + 1;
 
+	info_remove(w, key);
 	if (w->info_len + k + v > INFO_MAX)
 		return -ENOSPC;
 	memcpy(w->info + w->info_len, key, k);
@@ -402,7 +424,7 @@ int ppv_native_writer_append_call(struct ppv_native_writer *w, uint32_t tid, uin
 	uint64_t dt;
 
 	if (__builtin_expect(w->raw_len + 32 > w->chunk_size || !w->chunk_has_clock, 0)) {
-		int err = w->err ? w->err : reserve(w, 32);
+		int err = w->err ? w->err : w->finished ? -EBADF : reserve(w, 32);
 
 		if (err)
 			return err;
@@ -557,6 +579,8 @@ int ppv_native_writer_append(struct ppv_native_writer *w, const struct ppv_event
 
 	if (w->err)
 		return w->err;
+	if (w->finished)
+		return -EBADF;
 	switch (ev->type) {
 	case PPV_EVENT_ENTER:
 	case PPV_EVENT_EXIT:
@@ -595,6 +619,8 @@ int ppv_native_writer_flush(struct ppv_native_writer *w, uint64_t watermark)
 {
 	if (w->err)
 		return w->err;
+	if (w->finished)
+		return -EBADF;
 	if (watermark && w->raw_len) {
 		uint8_t *p = begin_body(w, PPV_TAG_SYNC);
 
@@ -603,16 +629,14 @@ int ppv_native_writer_flush(struct ppv_native_writer *w, uint64_t watermark)
 	return chunk_end(w);
 }
 
-int ppv_native_writer_close(struct ppv_native_writer *w)
+/* The last chunks of a file: pending events, the module index, END. */
+static int finish(struct ppv_native_writer *w)
 {
 	const uint8_t *index;
 	uint8_t end[24];
 	size_t len;
-	int err;
+	int err = chunk_end(w);
 
-	if (!w)
-		return 0;
-	err = chunk_end(w);
 	index = ppv_module_index_payload(&w->modules, &len);
 	if (!err && index)
 		err = write_chunk(w, PPV_CHUNK_MODULES, index, len, 0);
@@ -621,10 +645,55 @@ int ppv_native_writer_close(struct ppv_native_writer *w)
 	ppv_le64_store(end + 16, w->chunks);
 	if (!err)
 		err = write_chunk(w, PPV_CHUNK_END, end, sizeof(end), 0);
+	w->finished = 1;
+	return err;
+}
+
+int ppv_native_writer_close(struct ppv_native_writer *w)
+{
+	int err;
+
+	if (!w)
+		return 0;
+	err = w->finished ? w->err : finish(w);
 	if (close(w->fd) < 0 && !err)
 		err = -errno;
 	writer_free(w);
 	return err;
+}
+
+int ppv_native_writer_finish(struct ppv_native_writer *w, struct ppv_native_totals *tot)
+{
+	int err = w->finished ? -EINVAL : w->err ? w->err : finish(w);
+
+	tot->bytes = w->bytes;
+	tot->events = w->events;
+	tot->lost = w->lost;
+	return err;
+}
+
+int ppv_native_writer_restart(struct ppv_native_writer *w, int fd)
+{
+	if (!w->finished || fd < 0)
+		return -EINVAL;
+	w->fd = fd;
+	w->err = 0;
+	w->finished = 0;
+	w->seq = 0;
+	w->bytes = w->events = w->lost = w->chunks = 0;
+	w->raw_len = 0;
+	w->in_segment = 0;
+	w->have_clock = w->chunk_has_clock = 0;
+	/* Strings are defined per file. */
+	memset(w->strs, 0, w->str_cap * sizeof(*w->strs));
+	w->str_count = 0;
+	w->arena_len = 0;
+	w->next_id = 1;
+	w->info_dirty = w->info_len > 0;
+	w->modules.len = 4; /* the count, as ppv_module_index_init() leaves it */
+	w->modules.count = 0;
+	w->modules.overflow = 0;
+	return write_header(w);
 }
 
 void ppv_native_writer_abandon(struct ppv_native_writer *w)

@@ -61,7 +61,8 @@ int ppv_native_writer_open(const struct ppv_writer_opts *opts, struct ppv_native
 /**
  * ppv_native_writer_set_info() - add a key/value pair to the process-info
  * chunk ("exe", "cmdline", "hostname", "mode", ...). Pairs are written with
- * the first chunk after the call. Both strings are copied.
+ * the first chunk after the call. Both strings are copied; setting a key
+ * again replaces its value.
  *
  * Return: 0, -ENOSPC if the info area (64 KiB) is full.
  */
@@ -108,6 +109,37 @@ int ppv_native_writer_close(struct ppv_native_writer *w);
  * more and without closing the fd (the child side of fork()). NULL is a no-op.
  */
 void ppv_native_writer_abandon(struct ppv_native_writer *w);
+
+/* What one file holds, for ppv_native_writer_finish(). */
+struct ppv_native_totals {
+	uint64_t bytes;  /* on disk, END included */
+	uint64_t events; /* events appended */
+	uint64_t lost;   /* sum of the LOSS events appended */
+};
+
+/**
+ * ppv_native_writer_finish() - end the file as ppv_native_writer_close()
+ * does (pending events, module index, END) but keep the fd open and the
+ * writer allocated, for ppv_native_writer_restart(). Appending in between
+ * fails. ppv_native_writer_close() after it writes nothing more.
+ * @tot: receives the file's totals (filled on error too).
+ *
+ * Return: 0, -EINVAL if already finished, or the first write error met.
+ */
+int ppv_native_writer_finish(struct ppv_native_writer *w, struct ppv_native_totals *tot);
+
+/**
+ * ppv_native_writer_restart() - start a new file on @fd, which the writer
+ * owns from now on (the caller closes the finished file's fd): the same
+ * header, the INFO pairs written again (change them with
+ * ppv_native_writer_set_info() before the first event), strings, module
+ * index, calibration and totals started afresh. Allocates nothing, so a
+ * trace can be split into segments by a thread that must not call malloc.
+ * Append a CLOCK event before the first timed event.
+ *
+ * Return: 0, -EINVAL if the writer is not finished, or -errno of write(2).
+ */
+int ppv_native_writer_restart(struct ppv_native_writer *w, int fd);
 
 /** ppv_native_writer_bytes() - bytes written to the file so far. */
 uint64_t ppv_native_writer_bytes(const struct ppv_native_writer *w);

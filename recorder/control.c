@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "filter.h"
 #include "native-writer.h"
+#include "pause.h"
 #include "recorder.h"
+#include "rotate.h"
 
 #define PPV_DEFAULT_BUFFER (1u << 20)
 #define PPV_MIN_BUFFER (1u << 16)
@@ -31,6 +35,9 @@ struct ppv_config ppv_cfg;
 
 static int recording;
 static int atfork_done;
+/* The session being opened is a new recording (ppv_start(), the preloaded
+ * start), not a fork child's or a failed exec's: --delay starts over. */
+static int session_fresh;
 static int session_close(void);
 static pid_t session_pid; /* the process the open session writes for */
 static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -128,6 +135,24 @@ static void config_from_env(void)
 	config_finish();
 }
 
+/* Granularity and filters of struct ppv_start_opts (docs/user-guide.md,
+ * "Granularity and filters"). */
+static void config_filters_from_opts(const struct ppv_start_opts *o)
+{
+	if (o->sz < offsetof(struct ppv_start_opts, time_filter_ns) + sizeof(o->time_filter_ns))
+		return;
+	if (o->granularity && strcmp(o->granularity, "coarse") == 0)
+		ppv_cfg.granularity = PPV_GRAN_COARSE;
+	else if (o->granularity && strcmp(o->granularity, "fine") == 0)
+		ppv_cfg.granularity = PPV_GRAN_FINE;
+	if (o->threshold_ns)
+		ppv_cfg.threshold_ns = o->threshold_ns;
+	if (o->filter)
+		snprintf(ppv_cfg.filter, sizeof(ppv_cfg.filter), "%s", o->filter);
+	ppv_cfg.depth = o->depth;
+	ppv_cfg.time_filter_ns = o->time_filter_ns;
+}
+
 static void config_from_opts(const struct ppv_start_opts *o)
 {
 	const char *name = program_invocation_short_name;
@@ -149,14 +174,23 @@ static void config_from_opts(const struct ppv_start_opts *o)
 		ppv_cfg.buffer_size = round_buffer(o->buffer_size);
 	if (o->sz >= offsetof(struct ppv_start_opts, flush_ms) + sizeof(o->flush_ms) && o->flush_ms)
 		ppv_cfg.flush_ms = o->flush_ms;
+	if (o->sz >= offsetof(struct ppv_start_opts, rotate) + sizeof(o->rotate)) {
+		ppv_cfg.pause_signal = o->pause_signal > 0 && o->pause_signal < NSIG ? o->pause_signal : 0;
+		ppv_cfg.delay_ns = o->delay_ns;
+		ppv_cfg.duration_ns = o->duration_ns;
+		ppv_cfg.max_size = o->max_size;
+		ppv_cfg.rotate = o->rotate;
+	}
+	config_filters_from_opts(o);
 	config_finish();
 }
 
 /* Create PID.ppv, or PID-N.ppv when an earlier image of this process (before
- * an exec) already wrote PID.ppv. */
-static int create_trace_file(void)
+ * an exec) already wrote PID.ppv, or segments of it (PID.s3.ppv: its PID.ppv
+ * may be deleted already, see rotate.c). @base receives "DIR/PID[-N]". */
+static int create_trace_file(char *base, size_t len)
 {
-	char path[PATH_MAX + 32];
+	char name[32], path[PATH_MAX + 64];
 
 	if (mkdir(ppv_cfg.dir, 0777) < 0 && errno != EEXIST)
 		return -errno;
@@ -164,9 +198,13 @@ static int create_trace_file(void)
 		int fd;
 
 		if (n == 0)
-			snprintf(path, sizeof(path), "%s/%d.ppv", ppv_cfg.dir, (int)getpid());
+			snprintf(name, sizeof(name), "%d", (int)getpid());
 		else
-			snprintf(path, sizeof(path), "%s/%d-%d.ppv", ppv_cfg.dir, (int)getpid(), n);
+			snprintf(name, sizeof(name), "%d-%d", (int)getpid(), n);
+		if (ppv_segment_base_taken(ppv_cfg.dir, name))
+			continue;
+		snprintf(base, len, "%s/%s", ppv_cfg.dir, name);
+		snprintf(path, sizeof(path), "%s.ppv", base);
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 		if (fd >= 0 || errno != EEXIST)
 			return fd >= 0 ? fd : -errno;
@@ -221,7 +259,12 @@ static void write_info(struct ppv_native_writer *w)
 		ppv_native_writer_set_info(w, "threshold_ns", buf);
 	ppv_native_writer_set_info(w, "memory", ppv_cfg.memory ? "1" : "0");
 	ppv_native_writer_set_info(w, "io", ppv_cfg.io ? "1" : "0");
+	ppv_filter_info(w);
 	ppv_native_writer_set_info(w, "recorder", "perprovis " PPV_VERSION_STRING);
+	if (ppv_rotate_enabled()) { /* segment 0; rotate.c numbers the next ones */
+		ppv_native_writer_set_info(w, "segment", "0");
+		ppv_native_writer_set_info(w, "dropped_events", "0");
+	}
 }
 
 /* A first slope for the TSC, refined by the writer thread's calibrations. */
@@ -249,14 +292,24 @@ int ppv_session_open(void)
 	struct ppv_clock_point cal;
 	struct ppv_event ev = { .type = PPV_EVENT_CLOCK };
 	struct timespec rt;
+	char base[PATH_MAX];
 	uint64_t mult;
 	int fd, err;
 
 	ppv_cfg.clock_source = ppv_clock_init(getenv("PPV_CLOCK"));
 	mult = initial_mult(&cal);
-	fd = create_trace_file();
+	err = ppv_filter_setup(mult);
+	if (err)
+		return err;
+	fd = create_trace_file(base, sizeof(base));
 	if (fd < 0)
 		return fd;
+	err = ppv_rotate_setup(base, ppv_cfg.max_size, ppv_cfg.rotate);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	o.chunk_size = ppv_rotate_chunk_size_now();
 	clock_gettime(CLOCK_REALTIME, &rt);
 	o.fd = fd;
 	o.pid = (uint32_t)getpid();
@@ -280,6 +333,7 @@ int ppv_session_open(void)
 	 * twice. Both scans run under the writer lock; the second finds
 	 * nothing new. */
 	ppv_modules_reset();
+	ppv_pause_prepare(session_fresh);
 	if (!err)
 		err = ppv_writer_open(w, fd, cal, mult);
 	if (err) {
@@ -291,6 +345,7 @@ int ppv_session_open(void)
 	ppv_modules_scan(0);
 	ppv_registry_restart();
 	ppv_writer_unlock();
+	ppv_pause_opened();
 	__atomic_store_n(&session_pid, getpid(), __ATOMIC_RELAXED);
 	__atomic_store_n(&recording, 1, __ATOMIC_RELEASE);
 	ppv__active = 1;
@@ -342,9 +397,10 @@ static int session_close(void)
 {
 	if (!ppv_recording())
 		return -EALREADY;
+	ppv_filter_stop_self();
 	ppv__active = 0;
 	__atomic_store_n(&recording, 0, __ATOMIC_RELEASE);
-	ppv_registry_stop_all(1);
+	ppv_pause_closed();
 	return ppv_writer_stop(1);
 }
 
@@ -370,6 +426,9 @@ static void atfork_child(void)
 	pthread_mutex_init(&ctl_lock, NULL);
 	if (!ppv_recording())
 		return;
+	/* The wrappers must not record the recorder rebuilding itself (rings
+	 * unmapped, the new writer's buffers); ppv_session_open() sets it again. */
+	ppv__active = 0;
 	ppv_writer_after_fork_child();
 	ppv_registry_after_fork(ppv_tls_buf);
 	__atomic_store_n(&recording, 0, __ATOMIC_RELEASE);
@@ -389,9 +448,13 @@ static int start_locked(void)
 		pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 		atfork_done = 1;
 	}
+	session_fresh = 1;
 	err = ppv_session_open();
-	if (!err)
+	session_fresh = 0;
+	if (!err) {
 		ppv_crash_install();
+		ppv_signal_install(ppv_cfg.pause_signal);
+	}
 	return err;
 }
 

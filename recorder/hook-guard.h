@@ -55,18 +55,27 @@ struct ppv_io_rec {
 /* hooks.c: append an I/O record; the caller holds the guard. */
 void ppv_io_put(struct ppv_tbuf *b, const struct ppv_io_rec *r);
 
+/* Append an ALLOC or FREE record stamped @ticks: a release is stamped
+ * before the call that released the block, so that another thread's
+ * allocation of the same address never sorts before it. */
+static inline PPV_HOT void ppv_alloc_put_at(struct ppv_tbuf *b, uint64_t ticks, int rec,
+					    uint64_t addr, uint64_t size, unsigned int kind)
+{
+	struct ppv_slot s[2];
+
+	s[0].ticks = ticks;
+	s[0].word = PPV_REC_WORD(rec, addr);
+	s[1].ticks = size;
+	s[1].word = kind;
+	ppv_ring_put_n(b, s, 2);
+}
+
 /* Append an ALLOC or FREE record (PPV_REC_ALLOC/FREE, enum ppv_alloc_kind);
  * the caller holds the guard. */
 static inline PPV_HOT void ppv_alloc_put(struct ppv_tbuf *b, int rec, uint64_t addr,
 					 uint64_t size, unsigned int kind)
 {
-	struct ppv_slot s[2];
-
-	s[0].ticks = ppv_clock_ticks();
-	s[0].word = PPV_REC_WORD(rec, addr);
-	s[1].ticks = size;
-	s[1].word = kind;
-	ppv_ring_put_n(b, s, 2);
+	ppv_alloc_put_at(b, ppv_clock_ticks(), rec, addr, size, kind);
 }
 
 #endif

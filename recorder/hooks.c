@@ -36,8 +36,16 @@ PPV_API PPV_NOINSTR void ppv__scope_exit(const char *name)
 	ppv_rec_put(PPV_REC_WORD(PPV_REC_SCOPE_EXIT, (uintptr_t)name));
 }
 
+/* Explicit I/O operations open on this thread (ppv_io_begin() without its
+ * ppv_io_end() yet). While one is open the automatic I/O wrappers record
+ * nothing: the annotation already describes those bytes, and recording the
+ * system calls under it too would count them twice. */
+_Thread_local unsigned int ppv_tls_explicit_io __attribute__((tls_model("initial-exec")));
+
+/* Called by ppv_io_begin() only (see ppv-recorder.h). */
 PPV_API PPV_NOINSTR uint64_t ppv__now(void)
 {
+	ppv_tls_explicit_io++;
 	return ppv_clock_ticks();
 }
 
@@ -66,10 +74,13 @@ void ppv_io_put(struct ppv_tbuf *b, const struct ppv_io_rec *r)
 PPV_API PPV_NOINSTR void ppv__io_record(int kind, const char *name, uint64_t start,
 					uint64_t bytes, int err)
 {
-	struct ppv_tbuf *b = ppv_hook_begin();
+	struct ppv_tbuf *b;
 	struct ppv_io_rec r = { .kind = kind, .fd = -1, .name = name, .start = start,
 				.bytes = bytes, .err = err };
 
+	if (ppv_tls_explicit_io)
+		ppv_tls_explicit_io--;
+	b = ppv_hook_begin();
 	if (!b)
 		return;
 	ppv_io_put(b, &r);

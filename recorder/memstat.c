@@ -4,9 +4,10 @@
  *
  * Owns: reading the current and peak RSS. Called only by the writer thread
  * (writer-thread.c decides how often), never on a path the traced program
- * runs, so the program pays nothing for it. No descriptor is kept open
- * between samples: a program that closes every descriptor it does not know
- * (daemons do) must not find one of ours.
+ * runs, so the program pays nothing for it. The statm descriptor is opened
+ * with the session (own-fd.c) and read with pread(): opening one per
+ * sample could race with a program that closes descriptors it does not
+ * know, and close one of the program's own.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -26,12 +27,11 @@ int ppv_memstat_sample(uint64_t *rss, uint64_t *peak)
 	unsigned long long pages;
 	ssize_t n;
 	char *p;
-	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	int fd = ppv_own_fd_get(PPV_OWN_STATM);
 
 	if (fd < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';

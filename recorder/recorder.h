@@ -64,6 +64,9 @@ struct ppv_tbuf *ppv_thread_attach(void);
 void ppv_thread_detach(struct ppv_tbuf *b);
 struct ppv_tbuf *ppv_registry_first(void);
 int ppv_registry_unlink(struct ppv_tbuf *prev, struct ppv_tbuf *b);
+void ppv_registry_walk_begin(void);
+void ppv_registry_walk_end(void);
+int ppv_registry_quiet(void);
 void ppv_registry_stop_all(int stopped);
 void ppv_registry_restart(void);
 void ppv_tbuf_free(struct ppv_tbuf *b);
@@ -87,6 +90,22 @@ int ppv_writer_owns_fd(int fd);
 
 /* memstat.c */
 int ppv_memstat_sample(uint64_t *rss, uint64_t *peak);
+
+/* own-fd.c: descriptors the recorder holds (see there). */
+enum ppv_own_fd {
+	PPV_OWN_TRACE = 0,     /* the trace file */
+	PPV_OWN_STATM = 1,     /* /proc/self/statm */
+	PPV_OWN_ROTATING = 2,  /* a new segment file, until moved onto the trace fd */
+	PPV_OWN_FD_COUNT
+};
+void ppv_own_fd_set(enum ppv_own_fd slot, int fd);
+int ppv_own_fd_get(enum ppv_own_fd slot);
+int ppv_owns_fd(int fd);
+void ppv_memstat_open(void);
+void ppv_memstat_close(void);
+
+/* thread-name.c */
+void ppv_thread_rename(pthread_t th, const char *name);
 
 /* modules.c */
 int ppv_modules_scan(int emit_unloads);

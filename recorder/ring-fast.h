@@ -15,6 +15,7 @@
 #ifndef PPV_RECORDER_RING_FAST_H
 #define PPV_RECORDER_RING_FAST_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -46,6 +47,8 @@ enum ppv_rec_kind {
 #define PPV_REC_WORD(kind, payload)                                                        \
 	(((uint64_t)(kind) << PPV_REC_SHIFT) | ((uint64_t)(payload) & PPV_REC_PAYLOAD_MASK))
 
+struct ppv_filt;
+
 struct ppv_slot {
 	uint64_t ticks;
 	uint64_t word;
@@ -65,6 +68,10 @@ struct ppv_tbuf {
 	uint8_t in_hook;     /* recursion and signal guard */
 	/* Written by the controller (stop, crash), read by the producer. */
 	_Atomic uint8_t stopped;
+	/* Filters (filter.c): entries kept pending by the time filter must be
+	 * written before any other record of this thread. */
+	uint8_t filt_pending;
+	struct ppv_filt *filt; /* shadow stack, mapped after this header */
 
 	/* Shared with the writer thread, each on its own cache line. */
 	_Atomic uint64_t head __attribute__((aligned(64)));
@@ -77,10 +84,11 @@ struct ppv_tbuf {
 	uint64_t lost_reported;
 	int announced;
 	size_t map_size;
-	/* The thread's name when it attached (written before it is published):
-	 * the writer's fallback when /proc no longer knows a thread that was
-	 * short-lived. */
+	/* The thread's name: the one it had when it attached (written before
+	 * the ring is published), replaced when the program renames it
+	 * (thread-name.c). The writer announces the thread with it. */
 	char name[16];
+	pthread_t thread;    /* the owner, to find its ring by pthread_t */
 };
 
 /* Per-thread state: the ring, and whether this thread may record at all
@@ -91,14 +99,26 @@ extern _Thread_local struct ppv_tbuf *ppv_tls_buf
 extern _Thread_local int ppv_tls_disabled
 	__attribute__((tls_model("initial-exec"), visibility("hidden")));
 
+/* 1 when enter/exit may take the inline path: the clock is the TSC and no
+ * recorder-side filter is in force (set by ppv_filter_setup()). Otherwise
+ * they go through ppv_rec_put_owned(), which applies the filters. Folding
+ * both into one flag keeps the default path as short as it was. */
+extern int ppv_rec_inline __attribute__((visibility("hidden")));
+#define PPV_REC_INLINE() (PPV_HAVE_TSC && __builtin_expect(ppv_rec_inline, 1))
+
+/* filter.c: write the entries the time filter holds back. */
+void ppv_filter_flush(struct ppv_tbuf *b);
+
 /* Slow path: make room for @n slots at head. Return: 1 if the caller may
  * write, 0 if the event must be dropped (drop policy, or recording stopped). */
 int ppv_ring_make_room(struct ppv_tbuf *b, unsigned int n);
 
 /**
- * ppv_ring_put() - append one single-slot record. The caller holds in_hook.
+ * ppv_ring_put_at() - append one single-slot record stamped @ticks, as it
+ * is: the filters write held-back entries with their own time this way.
+ * The caller holds in_hook.
  */
-static inline PPV_HOT void ppv_ring_put(struct ppv_tbuf *b, uint64_t word)
+static inline PPV_HOT void ppv_ring_put_at(struct ppv_tbuf *b, uint64_t ticks, uint64_t word)
 {
 	uint64_t h = atomic_load_explicit(&b->head, memory_order_relaxed);
 	struct ppv_slot *s;
@@ -106,9 +126,22 @@ static inline PPV_HOT void ppv_ring_put(struct ppv_tbuf *b, uint64_t word)
 	if (ppv_unlikely(h >= b->limit) && !ppv_ring_make_room(b, 1))
 		return;
 	s = &b->slots[h & b->mask];
-	s->ticks = ppv_clock_ticks();
+	s->ticks = ticks;
 	s->word = word;
 	atomic_store_explicit(&b->head, h + 1, memory_order_release);
+}
+
+/**
+ * ppv_ring_put() - append one single-slot record stamped now. Entries the
+ * time filter holds back go first, so that the record lands inside the
+ * call that made it and the thread's records stay in time order. The
+ * caller holds in_hook.
+ */
+static inline PPV_HOT void ppv_ring_put(struct ppv_tbuf *b, uint64_t word)
+{
+	if (ppv_unlikely(b->filt_pending))
+		ppv_filter_flush(b);
+	ppv_ring_put_at(b, ppv_clock_ticks(), word);
 }
 
 /* Out-of-line halves of ppv_rec_put(), in ring.c. */
@@ -118,8 +151,8 @@ void ppv_rec_put_owned(struct ppv_tbuf *b, uint64_t word);
 /**
  * ppv_rec_put() - the enter/exit fast path: record @word for the calling
  * thread. Every unusual case (first event of a thread, recursion, a signal
- * handler interrupting us, a full ring, no TSC) leaves through a tail call,
- * so the common path needs no stack frame.
+ * handler interrupting us, a full ring, no TSC, filters in force) leaves
+ * through a tail call, so the common path needs no stack frame.
  *
  * in_hook is raised before head is read: a signal handler that runs after
  * that sees it and records nothing, so it cannot reuse our slot; one that
@@ -139,7 +172,7 @@ static inline PPV_HOT void ppv_rec_put(uint64_t word)
 	b->in_hook = 1;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	h = atomic_load_explicit(&b->head, memory_order_relaxed);
-	if (ppv_unlikely(h >= b->limit || !PPV_TSC_ACTIVE())) {
+	if (ppv_unlikely(h >= b->limit || !PPV_REC_INLINE())) {
 		ppv_rec_put_owned(b, word);
 		return;
 	}
@@ -158,8 +191,11 @@ static inline PPV_HOT void ppv_rec_put(uint64_t word)
 static inline PPV_HOT void ppv_ring_put_n(struct ppv_tbuf *b, const struct ppv_slot *src,
 					  unsigned int n)
 {
-	uint64_t h = atomic_load_explicit(&b->head, memory_order_relaxed);
+	uint64_t h;
 
+	if (ppv_unlikely(b->filt_pending))
+		ppv_filter_flush(b);
+	h = atomic_load_explicit(&b->head, memory_order_relaxed);
 	if (ppv_unlikely(h + n > b->limit) && !ppv_ring_make_room(b, n))
 		return;
 	for (unsigned int i = 0; i < n; i++)

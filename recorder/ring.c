@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pause.h"
+#include "filter.h"
 #include "recorder.h"
 
 _Thread_local struct ppv_tbuf *ppv_tls_buf __attribute__((tls_model("initial-exec")));
@@ -28,6 +30,10 @@ _Thread_local int ppv_tls_disabled __attribute__((tls_model("initial-exec")));
  * thread unlinks (ppv_registry_unlink), and never the current head, so a
  * push and an unlink never touch the same pointer. */
 static _Atomic(struct ppv_tbuf *) registry;
+/* Threads walking the registry (ppv_registry_walk_begin()). The writer
+ * unmaps an unlinked ring only once it has seen none: a walk from a signal
+ * handler (pausing) may be standing on it. */
+static _Atomic unsigned int walkers;
 static pthread_key_t exit_key;
 static int exit_key_ok;
 
@@ -44,22 +50,37 @@ struct ppv_tbuf *ppv_registry_first(void)
 	return atomic_load_explicit(&registry, memory_order_acquire);
 }
 
-/* Return: 1 if @b was unlinked and freed; 0 if it is still in the list
- * (it was the head and a thread pushed meanwhile): it then remains the
- * predecessor of the ring after it, and the next cycle unlinks it. */
+void ppv_registry_walk_begin(void)
+{
+	atomic_fetch_add(&walkers, 1);
+}
+
+void ppv_registry_walk_end(void)
+{
+	atomic_fetch_sub(&walkers, 1);
+}
+
+/* No walk is in progress now, so none can still stand on a ring unlinked
+ * before this call: such rings may be freed. */
+int ppv_registry_quiet(void)
+{
+	atomic_thread_fence(memory_order_seq_cst);
+	return atomic_load(&walkers) == 0;
+}
+
+/* Return: 1 if @b was unlinked (the caller frees it once
+ * ppv_registry_quiet() says no walk can reach it); 0 if it is still in the
+ * list (it was the head and a thread pushed meanwhile): it then remains
+ * the predecessor of the ring after it, and the next cycle unlinks it. */
 int ppv_registry_unlink(struct ppv_tbuf *prev, struct ppv_tbuf *b)
 {
 	struct ppv_tbuf *expected = b;
 
 	if (prev) {
 		prev->next = b->next;
-		ppv_tbuf_free(b);
 		return 1;
 	}
-	if (!atomic_compare_exchange_strong(&registry, &expected, b->next))
-		return 0;
-	ppv_tbuf_free(b);
-	return 1;
+	return atomic_compare_exchange_strong(&registry, &expected, b->next);
 }
 
 void ppv_tbuf_free(struct ppv_tbuf *b)
@@ -69,19 +90,23 @@ void ppv_tbuf_free(struct ppv_tbuf *b)
 
 void ppv_registry_stop_all(int stopped)
 {
+	ppv_registry_walk_begin();
 	for (struct ppv_tbuf *b = ppv_registry_first(); b; b = b->next)
 		atomic_store_explicit(&b->stopped, (uint8_t)stopped, memory_order_relaxed);
+	ppv_registry_walk_end();
 }
 
 /* A new session starts: rings of threads that recorded in an earlier one
  * (ppv_stop() then ppv_start()) are announced again in the new file. */
 void ppv_registry_restart(void)
 {
+	ppv_registry_walk_begin();
 	for (struct ppv_tbuf *b = ppv_registry_first(); b; b = b->next) {
 		b->announced = 0;
 		b->lost_reported = atomic_load(&b->lost);
 		atomic_store_explicit(&b->stopped, 0, memory_order_relaxed);
 	}
+	ppv_registry_walk_end();
 }
 
 static void registry_push(struct ppv_tbuf *b)
@@ -105,6 +130,7 @@ PPV_COLD struct ppv_tbuf *ppv_thread_attach(void)
 {
 	size_t ring = ppv_cfg.buffer_size;
 	size_t hdr = (sizeof(struct ppv_tbuf) + 63) & ~(size_t)63;
+	size_t filt = ppv_filter_state_size(); /* untouched pages cost no memory */
 	int saved_errno = errno;
 	void *mem;
 	struct ppv_tbuf *b;
@@ -114,7 +140,7 @@ PPV_COLD struct ppv_tbuf *ppv_thread_attach(void)
 	/* Nothing this thread calls from here on may attach it again:
 	 * pthread_setspecific() can calloc(), which the memory wrappers see. */
 	ppv_tls_disabled = 1;
-	mem = mmap(NULL, ring + hdr, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	mem = mmap(NULL, ring + hdr + filt, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED) {
 		errno = saved_errno;
 		return NULL;
@@ -122,13 +148,17 @@ PPV_COLD struct ppv_tbuf *ppv_thread_attach(void)
 	/* The header sits after the slots so the slots stay page-aligned. */
 	b = (struct ppv_tbuf *)((char *)mem + ring);
 	b->slots = mem;
-	b->map_size = ring + hdr;
+	b->map_size = ring + hdr + filt;
+	b->filt = (struct ppv_filt *)((char *)mem + ring + hdr);
 	b->mask = ring / sizeof(struct ppv_slot) - 1;
 	b->limit = (b->mask + 1) / 2;
 	b->tid = (uint32_t)syscall(SYS_gettid);
 	if (prctl(PR_GET_NAME, b->name) != 0)
 		b->name[0] = '\0';
+	b->thread = pthread_self();
 	registry_push(b);
+	/* A thread that starts while recording is paused starts stopped. */
+	ppv_pause_sync_ring(b);
 	if (exit_key_ok)
 		pthread_setspecific(exit_key, b);
 	ppv_tls_buf = b;
@@ -151,6 +181,7 @@ static void on_thread_exit(void *arg)
 void ppv_thread_detach(struct ppv_tbuf *b)
 {
 	b->in_hook = 1;
+	ppv_filter_thread_end(b);
 	ppv_ring_put(b, PPV_REC_WORD(PPV_REC_THREAD_EXIT, 0));
 	ppv_tls_buf = NULL;
 	ppv_tls_disabled = 1; /* later TLS destructors must not re-attach */
@@ -221,18 +252,23 @@ PPV_COLD void ppv_rec_put_unowned(uint64_t word)
 	if (b || ppv_tls_disabled)
 		return;
 	b = ppv_thread_attach();
-	if (!b)
+	/* A thread that starts while recording is paused starts stopped. */
+	if (!b || atomic_load_explicit(&b->stopped, memory_order_relaxed))
 		return;
 	b->in_hook = 1;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	ppv_rec_put_owned(b, word);
 }
 
-/* ppv_rec_put() holds in_hook but the ring is at its limit or the clock is
- * not the TSC: the general path, which releases in_hook. */
+/* ppv_rec_put() holds in_hook but the ring is at its limit, the clock is
+ * not the TSC or filters are in force: the general path, which releases
+ * in_hook. */
 PPV_COLD void ppv_rec_put_owned(struct ppv_tbuf *b, uint64_t word)
 {
-	ppv_ring_put(b, word);
+	if (ppv_filter_on)
+		ppv_filter_event(b, word);
+	else
+		ppv_ring_put(b, word);
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	b->in_hook = 0;
 }
@@ -244,6 +280,8 @@ void ppv_registry_after_fork(struct ppv_tbuf *keep)
 	struct ppv_tbuf *b = ppv_registry_first(), *next;
 
 	atomic_store(&registry, NULL);
+	/* A walk the fork interrupted in another thread never ends here. */
+	atomic_store(&walkers, 0);
 	for (; b; b = next) {
 		next = b->next;
 		if (b != keep)

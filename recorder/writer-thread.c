@@ -6,8 +6,11 @@
  *
  * Owns: the writer thread's lifetime and loop, clock recalibration,
  * thread-start/exit and loss events, flush requests (periodic, ppv_flush(),
- * crash). Does not own: encoding and compression (formats/native-writer.c)
- * or ring allocation (ring.c).
+ * crash), writing pauses down (PAUSE/RESUME, dropping what was recorded
+ * while paused), firing --delay/--duration, and when a segment is full.
+ * Does not own: encoding and compression (formats/native-writer.c), ring
+ * allocation (ring.c), the pause state (pause.c) or segment files
+ * (rotate.c).
  *
  * Only this thread calls write() and zstd, and it never calls malloc after
  * start: a traced program that waits for ring space while holding its own
@@ -24,7 +27,9 @@
 #include <unistd.h>
 
 #include "native-writer.h"
+#include "pause.h"
 #include "recorder.h"
+#include "rotate.h"
 
 /* Recalibrate the clock at most this often: a longer interval gives a more
  * precise slope; events in between are interpolated. */
@@ -34,6 +39,8 @@
 #define PPV_DRAIN_STEP 4096u
 /* Sample the resident set size at most this often. */
 #define PPV_MEMSTAT_NS 100000000u
+/* Exited rings unlinked but not yet unmapped (see free_limbo()). */
+#define PPV_LIMBO 64u
 
 static struct {
 	pthread_t thread;
@@ -51,6 +58,10 @@ static struct {
 	struct ppv_clock_point cal; /* anchor of the calibration in force */
 	uint64_t mult;
 	int error;                  /* first write error; recording stopped */
+	uint64_t last_wm;           /* the last watermark written */
+	struct ppv_pause_timeline tl; /* pauses and resumes taken so far */
+	struct ppv_tbuf *limbo[PPV_LIMBO];
+	size_t nlimbo;
 } wr = { .lock = PTHREAD_MUTEX_INITIALIZER, .fd = -1 };
 
 static long futex(_Atomic uint32_t *addr, int op, uint32_t val, const struct timespec *ts)
@@ -80,11 +91,11 @@ struct ppv_native_writer *ppv_writer_borrow_native(void)
 	return wr.w;
 }
 
-/* Whether @fd is the trace file: the I/O wrappers keep the program from
- * closing it (the program did not open it, so for it the fd is not open). */
+/* Whether @fd is one the recorder holds (own-fd.c): the I/O wrappers keep
+ * the program from closing it (it did not open it: for it, it is not open). */
 int ppv_writer_owns_fd(int fd)
 {
-	return fd >= 0 && fd == __atomic_load_n(&wr.fd, __ATOMIC_RELAXED);
+	return ppv_owns_fd(fd);
 }
 
 int ppv_writer_is_self(void)
@@ -98,7 +109,7 @@ static void note_error(int err)
 		return;
 	wr.error = err;
 	/* Stop producers so none waits forever for a writer that cannot write. */
-	ppv_registry_stop_all(1);
+	ppv_pause_end();
 	if (!ppv_cfg.quiet)
 		fprintf(stderr, PPV_LOG_PREFIX "cannot write the trace: dir=\"%s\", err=%d (%s); "
 			"recording stopped\n", ppv_cfg.dir, err, strerror(-err));
@@ -131,33 +142,16 @@ static void calibrate(int force)
 	wr.mult = mult;
 }
 
-static void read_thread_name(uint32_t tid, char *buf, size_t len)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	buf[0] = '\0';
-	snprintf(path, sizeof(path), "/proc/self/task/%u/comm", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
+/* The thread's name: the one it had when it attached, or was given since
+ * (thread-name.c). Not read from /proc: see own-fd.c. Copied first, since
+ * a rename may be writing it. */
 static void announce(struct ppv_tbuf *b, uint64_t ticks)
 {
-	char name[64];
+	char name[sizeof(b->name) + 1];
 	struct ppv_event ev = { .type = PPV_EVENT_THREAD_START, .tid = b->tid, .ts = ticks };
 
-	read_thread_name(b->tid, name, sizeof(name));
-	if (!name[0]) /* gone already: the name it had when it attached */
-		snprintf(name, sizeof(name), "%.15s", b->name);
+	memcpy(name, b->name, sizeof(b->name));
+	name[sizeof(b->name)] = '\0';
 	ev.thread.name = name[0] ? name : NULL;
 	append(&ev);
 	b->announced = 1;
@@ -227,11 +221,27 @@ static unsigned int decode(const struct ppv_tbuf *b, uint64_t pos, struct ppv_ev
 	}
 }
 
-static void drain(struct ppv_tbuf *b)
+static int rotate_if_full(void);
+
+/* Whether to keep a record stamped @ts: recording was on then (records
+ * from a paused interval are dropped, see pause-timeline.c). @all: 1 when
+ * every record of this drain is on the same side of the last transition. */
+static inline int keep_at(int all, uint64_t ts)
+{
+	return all >= 0 ? all : ppv_timeline_active_at(&wr.tl, ts);
+}
+
+/*
+ * Write @b's records stamped before @cutoff. Later ones wait for the next
+ * cycle, which will know every pause or resume before them (the cycle
+ * reads the transitions after @cutoff). Return: 1 if the ring is empty.
+ */
+static int drain(struct ppv_tbuf *b, uint64_t cutoff)
 {
 	uint64_t tail = atomic_load_explicit(&b->tail, memory_order_relaxed);
 	uint64_t head = atomic_load_explicit(&b->head, memory_order_acquire);
 	uint64_t lost, step = tail + PPV_DRAIN_STEP;
+	int all;
 	/* Read once: they share a cache line with the producer's in_hook,
 	 * which it writes twice per event; re-reading them per slot (the call
 	 * below stops the compiler from keeping them in registers) bounced
@@ -241,14 +251,21 @@ static void drain(struct ppv_tbuf *b)
 	const uint32_t tid = b->tid;
 	struct ppv_event ev;
 
-	if (!b->announced)
-		announce(b, head > tail ? slots[tail & mask].ticks : ppv_clock_ticks());
+	/* Announced at its first record, stamped with that record's time: with
+	 * the time filter, entries reach the ring later than they happened. */
+	if (!b->announced && head > tail)
+		announce(b, slots[tail & mask].ticks);
+	all = head == tail || slots[tail & mask].ticks >= ppv_timeline_last_ts(&wr.tl)
+		      ? wr.tl.active
+		      : -1;
 	while (tail < head) {
 		const struct ppv_slot *s = &slots[tail & mask];
 		unsigned int kind = (unsigned int)(s->word >> PPV_REC_SHIFT);
 
+		if (ppv_unlikely(s->ticks >= cutoff))
+			break;
 		if (ppv_likely(kind == PPV_REC_ENTER || kind == PPV_REC_EXIT)) {
-			if (!wr.error)
+			if (!wr.error && keep_at(all, s->ticks))
 				note_error(ppv_native_writer_append_call(
 					wr.w, tid, s->ticks, s->word & PPV_REC_PAYLOAD_MASK,
 					kind == PPV_REC_EXIT));
@@ -256,12 +273,16 @@ static void drain(struct ppv_tbuf *b)
 		} else {
 			memset(&ev, 0, sizeof(ev));
 			tail += decode(b, tail, &ev);
-			if (ev.type != PPV_EVENT_NONE)
+			if (ev.type != PPV_EVENT_NONE &&
+			    (ev.type == PPV_EVENT_THREAD_EXIT || keep_at(all, ev.ts)))
 				append(&ev);
 		}
 		if (tail >= step) {
 			atomic_store_explicit(&b->tail, tail, memory_order_release);
 			step = tail + PPV_DRAIN_STEP;
+			/* A new segment announces the thread again. */
+			if (rotate_if_full() && !b->announced)
+				announce(b, tail < head ? slots[tail & mask].ticks : ppv_clock_ticks());
 		}
 	}
 	atomic_store_explicit(&b->tail, tail, memory_order_release);
@@ -273,24 +294,83 @@ static void drain(struct ppv_tbuf *b)
 		b->lost_reported = lost;
 		append(&ev);
 	}
+	return tail == head;
 }
 
-static void drain_all(void)
+/* Unmap the unlinked rings once no registry walk (a pause in a signal
+ * handler, say) can still be standing on one. */
+static void free_limbo(void)
+{
+	if (!wr.nlimbo || !ppv_registry_quiet())
+		return;
+	for (size_t i = 0; i < wr.nlimbo; i++)
+		ppv_tbuf_free(wr.limbo[i]);
+	wr.nlimbo = 0;
+}
+
+static void drain_all(uint64_t cutoff)
 {
 	struct ppv_tbuf *prev = NULL, *b = ppv_registry_first(), *next;
 
 	for (; b; b = next) {
 		int exited = atomic_load_explicit(&b->state, memory_order_acquire);
+		int empty;
 
 		next = b->next;
-		drain(b);
+		empty = drain(b, cutoff);
 		/* A ring that stays in the list is the predecessor of the
 		 * next one. (Asking whether b is the head instead was wrong:
 		 * a thread starting now may get b's freed memory for its ring
 		 * and push it, and the next unlink then cut the list.) */
-		if (exited != PPV_TBUF_EXITED || !ppv_registry_unlink(prev, b))
+		if (exited == PPV_TBUF_EXITED && empty && wr.nlimbo < PPV_LIMBO &&
+		    ppv_registry_unlink(prev, b))
+			wr.limbo[wr.nlimbo++] = b;
+		else
 			prev = b;
 	}
+	free_limbo();
+}
+
+/* Write the pauses and resumes taken this cycle, as events of the process
+ * (tid = pid), after the records before them. */
+static void write_transitions(void)
+{
+	struct ppv_pause_mark m;
+
+	while (ppv_timeline_next_new(&wr.tl, &m)) {
+		struct ppv_event ev = { .type = m.active ? PPV_EVENT_RESUME : PPV_EVENT_PAUSE,
+					.tid = (uint32_t)getpid() };
+
+		ev.ts = m.ts > wr.last_wm ? m.ts : wr.last_wm;
+		append(&ev);
+	}
+}
+
+/*
+ * The segment is full (--max-size): rotate.c finishes it, deletes the
+ * oldest and starts the next file with the calibration in force and the
+ * loss. The segment then describes itself: every mapped module, and every
+ * live thread (announced again as its ring is drained).
+ * Return: 1 if a new segment was started.
+ */
+static int rotate_if_full(void)
+{
+	int err;
+
+	if (wr.error || !ppv_rotate_due_now(ppv_native_writer_bytes(wr.w)))
+		return 0;
+	err = ppv_native_writer_flush(wr.w, wr.last_wm);
+	if (!err)
+		err = ppv_rotate_switch(wr.w, wr.fd, wr.cal, wr.mult);
+	if (err) {
+		note_error(err);
+		return 0;
+	}
+	ppv_modules_reset();
+	ppv_modules_scan(0);
+	for (struct ppv_tbuf *b = ppv_registry_first(); b; b = b->next)
+		b->announced = 0;
+	return 1;
 }
 
 /* A resident-set sample, at most every PPV_MEMSTAT_NS and at the end. It
@@ -309,28 +389,45 @@ static void sample_memory(int final)
 	}
 }
 
-/* One cycle: calibrate, drain every ring, end the chunk with a watermark. */
+/*
+ * One cycle: calibrate, take the pauses and resumes, drain every ring up
+ * to @start, write the transitions, end the chunk with a watermark. @start
+ * is read before the transitions: one that is not taken yet was made
+ * after it, so every record drained is judged against all that precede it.
+ */
 static void cycle(int final)
 {
-	uint64_t start, margin;
+	uint64_t start, margin, wm;
+	int known;
 
 	pthread_mutex_lock(&wr.lock);
 	calibrate(final);
 	start = ppv_clock_ticks();
+	atomic_thread_fence(memory_order_seq_cst);
+	known = ppv_timeline_collect(&wr.tl, PPV_ST_SEQ(ppv_pause_state())) == 0;
 	ppv_modules_scan(1);
-	drain_all();
+	/* A transition still being stored (its controller was interrupted)
+	 * leaves the rings for the next cycle; the last one drains anyway. */
+	if (known || final) /* the last cycle takes all: nothing will follow */
+		drain_all(final ? UINT64_MAX : start);
+	write_transitions();
 	sample_memory(final);
 	/* An event stamped just before @start may be published just after we
 	 * read its ring's head; 100 us of margin keeps the watermark true. */
 	margin = ((uint64_t)100000 << 32) / (wr.mult ? wr.mult : 1);
-	if (!wr.error)
-		note_error(ppv_native_writer_flush(wr.w, start > margin ? start - margin : 1));
+	wm = start > margin ? start - margin : 1;
+	if (!wr.error && (known || final)) {
+		note_error(ppv_native_writer_flush(wr.w, wm));
+		if (wm > wr.last_wm)
+			wr.last_wm = wm;
+		rotate_if_full();
+	}
 	pthread_mutex_unlock(&wr.lock);
 }
 
 static void *writer_main(void *arg)
 {
-	struct timespec ts = { ppv_cfg.flush_ms / 1000, (long)(ppv_cfg.flush_ms % 1000) * 1000000 };
+	struct timespec ts;
 
 	ppv_tls_disabled = 1; /* never record ourselves */
 	for (;;) {
@@ -338,13 +435,14 @@ static void *writer_main(void *arg)
 		int stop = atomic_load(&wr.stop);
 		uint64_t req = atomic_load(&wr.flush_req);
 
+		ppv_pause_timers(ppv_clock_mono_ns());
 		cycle(stop);
 		atomic_store(&wr.flush_done, req);
 		if (stop)
 			break;
 		atomic_store(&wr.idle, 1);
 		if (atomic_load(&wr.wake) == seq && atomic_load(&wr.flush_req) == req &&
-		    !atomic_load(&wr.stop))
+		    !atomic_load(&wr.stop) && ppv_pause_wait_time(ppv_cfg.flush_ms, &ts))
 			futex(&wr.wake, FUTEX_WAIT_PRIVATE, seq, &ts);
 		atomic_store(&wr.idle, 0);
 	}
@@ -363,10 +461,20 @@ int ppv_writer_open(struct ppv_native_writer *w, int fd, struct ppv_clock_point 
 
 	wr.w = w;
 	wr.fd = fd;
+	ppv_own_fd_set(PPV_OWN_TRACE, fd);
+	ppv_memstat_open();
 	wr.cal = cal;
 	wr.mult = mult;
 	wr.error = 0;
 	wr.memstat_ns = 0;
+	wr.last_wm = 0;
+	ppv_timeline_init(&wr.tl, ppv_pause_state());
+	if (!wr.tl.active) { /* --delay, or a fork child of a paused process */
+		struct ppv_event ev = { .type = PPV_EVENT_PAUSE, .tid = (uint32_t)getpid(),
+					.ts = cal.ticks };
+
+		ppv_native_writer_append(w, &ev);
+	}
 	atomic_store(&wr.stop, 0);
 	/* The writer thread must not take the program's signals. */
 	sigfillset(&all);
@@ -391,11 +499,14 @@ int ppv_writer_stop(int final)
 	ppv_writer_kick();
 	pthread_join(wr.thread, NULL);
 	wr.running = 0;
+	free_limbo();
 	err = final ? ppv_native_writer_close(wr.w) : 0;
 	if (!final)
 		ppv_native_writer_abandon(wr.w);
 	wr.w = NULL;
 	wr.fd = -1;
+	ppv_own_fd_set(PPV_OWN_TRACE, -1);
+	ppv_memstat_close();
 	return wr.error ? wr.error : err;
 }
 
@@ -447,11 +558,16 @@ void ppv_writer_after_fork_child(void)
 	if (!wr.running)
 		return;
 	wr.running = 0;
+	/* Only this thread exists: nothing walks the registry. */
+	for (size_t i = 0; i < wr.nlimbo; i++)
+		ppv_tbuf_free(wr.limbo[i]);
+	wr.nlimbo = 0;
 	ppv_native_writer_abandon(wr.w);
 	wr.w = NULL;
 	if (wr.fd >= 0)
 		close(wr.fd);
 	wr.fd = -1;
+	ppv_own_fd_set(PPV_OWN_TRACE, -1);
 	atomic_store(&wr.idle, 0);
 	atomic_store(&wr.flush_req, 0);
 	atomic_store(&wr.flush_done, 0);

@@ -48,6 +48,25 @@ enum ppv_mode {
  * @mode:          buffer policy (default PPV_MODE_LOSSLESS).
  * @buffer_size:   bytes of ring per thread (default 1 MiB, rounded to a power of 2).
  * @flush_ms:      longest time an event stays in memory (default 100).
+ * @pause_signal:  a signal that toggles recording (ppv-record --signal);
+ *                 0 = none. The program may still install its own handler
+ *                 for it: that handler is called too (docs/user-guide.md).
+ * @delay_ns:      start paused and resume this long after ppv_start().
+ * @duration_ns:   pause for good this long after recording began (after
+ *                 @delay_ns); 0 = never.
+ * @max_size:      bytes of trace kept on disk for this process; the oldest
+ *                 segment files are deleted and counted as lost events.
+ *                 0 = unbounded (default).
+ * @rotate:        segment files with @max_size (2 to 1000; 0 = 4).
+ * @granularity:   "coarse", "medium" (default) or "fine" (ppv-record -g).
+ * @threshold_ns:  coarse: shortest instrumented call kept (0 = 100 us).
+ * @filter:        "F:PATTERN\n" (record only matching functions and their
+ *                 callees) and "N:PATTERN\n" (record neither matching
+ *                 functions nor their callees) lines; NULL = none.
+ * @depth:         deepest call level recorded; 0 = unlimited.
+ * @time_filter_ns: instrumented calls shorter than this are not recorded,
+ *                 their time stays in their caller; 0 = none.
+ * See docs/user-guide.md, "Granularity and filters".
  */
 struct ppv_start_opts {
 	size_t sz;
@@ -55,6 +74,16 @@ struct ppv_start_opts {
 	enum ppv_mode mode;
 	size_t buffer_size;
 	unsigned int flush_ms;
+	int pause_signal;
+	uint64_t delay_ns;
+	uint64_t duration_ns;
+	uint64_t max_size;
+	unsigned int rotate;
+	const char *granularity;
+	uint64_t threshold_ns;
+	const char *filter;
+	unsigned int depth;
+	uint64_t time_filter_ns;
 };
 
 /**
@@ -83,6 +112,27 @@ PPV_API int ppv_stop(void);
  * Return: 0 on success, negative errno otherwise.
  */
 PPV_API int ppv_flush(void);
+
+/**
+ * ppv_pause() - stop recording until ppv_resume(): nothing this process
+ * does is recorded (calls, I/O, allocations, annotations) and the hooks
+ * cost one flag test. Everything recorded before the call is kept; the
+ * trace shows a PAUSE event. Async-signal-safe.
+ *
+ * Return: 0, or -EALREADY if recording is already paused, is not active,
+ * or was ended for good by a --duration.
+ */
+PPV_API int ppv_pause(void);
+
+/**
+ * ppv_resume() - record again after ppv_pause() (or before a --delay is
+ * over). Frames that were open at the pause are not seen to end; the trace
+ * shows a RESUME event. Async-signal-safe.
+ *
+ * Return: 0, or -EALREADY if recording is not paused, is not active, or
+ * was ended for good by a --duration.
+ */
+PPV_API int ppv_resume(void);
 
 /* Implementation details of the inline annotations below; not API. */
 PPV_API extern volatile int ppv__active;
@@ -151,6 +201,10 @@ struct ppv_io {
  * ppv_io_begin() - start timing an I/O operation.
  * @kind: one of enum ppv_io_kind.
  * @name: label shown in reports ("query_users"); must outlive the recording.
+ *
+ * Until the matching ppv_io_end(), the recorder does not record this
+ * thread's read(), send(), ... calls on its own: the operation already
+ * counts their bytes and time. Every ppv_io_begin() needs its ppv_io_end().
  *
  * Return: the operation, to be passed to ppv_io_end().
  */

@@ -6,6 +6,11 @@
  * process file's module index, or its MODULE_LOAD events, checking that the file on disk is
  * still the one that ran, and writing symbols.ppvsym. Does not own: the
  * bytes of either file (formats/) or ELF parsing (formats/elf-symtab.c).
+ *
+ * Every segment file of a trace split by --max-size names all the modules
+ * mapped when it began, so reading each file finds them all even when the
+ * first segments are deleted; the segments of one image count as one
+ * process.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,6 +23,7 @@
 #include "embed-symbols.h"
 #include "module-index.h"
 #include "native-reader.h"
+#include "segment-name.h"
 #include "symbols-file.h"
 
 struct module {
@@ -95,7 +101,6 @@ static void scan_file(const char *path, struct modules *ms, struct ppv_embed_sum
 
 	if (ppv_module_index_read(path, note_indexed, ms, &tot) == 0) {
 		sum->bytes += tot.bytes;
-		sum->processes++;
 		sum->events += tot.events;
 		sum->lost += tot.lost;
 		return;
@@ -106,7 +111,6 @@ static void scan_file(const char *path, struct modules *ms, struct ppv_embed_sum
 		warn(sum, ppv_native_reader_open_error());
 		return;
 	}
-	sum->processes++;
 	while ((rc = ppv_native_reader_next(r, &ev)) > 0) {
 		sum->events++;
 		if (ev.type == PPV_EVENT_MODULE_LOAD)
@@ -136,23 +140,45 @@ static int load_table(const struct module *m, struct ppv_symtab *tab)
 	return ppv_elf_symtab_load(m->path, tab);
 }
 
+/* Count @name's process image once: BASE.ppv and BASE.sK.ppv are one. */
+static void count_process(const char *name, size_t baselen, char ***bases, size_t *n,
+			  struct ppv_embed_summary *sum)
+{
+	char **v;
+
+	for (size_t i = 0; i < *n; i++)
+		if (strlen((*bases)[i]) == baselen && memcmp((*bases)[i], name, baselen) == 0)
+			return;
+	sum->processes++;
+	v = realloc(*bases, (*n + 1) * sizeof(*v));
+	if (!v)
+		return;
+	*bases = v;
+	v[*n] = strndup(name, baselen);
+	if (v[*n])
+		(*n)++;
+}
+
 static int scan_dir(const char *dir, struct modules *ms, struct ppv_embed_summary *sum)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	char path[4096];
+	char path[4096], **bases = NULL;
+	size_t nbases = 0, baselen;
 
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-
-		if (n < 5 || strcmp(de->d_name + n - 4, ".ppv") != 0)
+		if (ppv_segment_parse(de->d_name, &baselen) < 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		count_process(de->d_name, baselen, &bases, &nbases, sum);
 		scan_file(path, ms, sum);
 	}
 	closedir(d);
+	for (size_t i = 0; i < nbases; i++)
+		free(bases[i]);
+	free(bases);
 	return 0;
 }
 

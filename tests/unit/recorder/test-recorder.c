@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -201,4 +202,60 @@ Test(recorder_session, names_a_thread_that_exited_before_the_writer_saw_it)
 	cr_assert_eq(ppv_stop(), 0);
 	cr_assert_eq(tr_read_dir(dir, &c), 0);
 	cr_assert(strstr(c.thread_names, "ppv-brief;"), "thread names: %s", c.thread_names);
+}
+
+static pthread_barrier_t rename_bar;
+
+static void *renamed_later(void *arg)
+{
+	__cyg_profile_func_enter(FN_A, NULL); /* attached under the old name */
+	pthread_barrier_wait(&rename_bar);    /* main renames us */
+	pthread_barrier_wait(&rename_bar);
+	__cyg_profile_func_exit(FN_A, NULL);
+	return arg;
+}
+
+static void *renames_itself(void *arg)
+{
+	__cyg_profile_func_enter(FN_A, NULL);
+	prctl(PR_SET_NAME, "ppv-selfnamed", 0, 0, 0);
+	__cyg_profile_func_exit(FN_A, NULL);
+	return arg;
+}
+
+/* thread-name.c, which defines the rename wrappers: referenced so that the
+ * linker takes it from the static runtime even when a sanitizer runtime
+ * already provides prctl() and pthread_setname_np(). */
+void ppv_thread_rename(pthread_t th, const char *name);
+void (*const keep_thread_name_wrappers)(pthread_t, const char *) = ppv_thread_rename;
+
+/* A thread renamed after it first recorded, by another thread or by
+ * itself, is announced under its new name. The writer is kept from
+ * draining (and so announcing) before the renames by a long flush
+ * interval and a large ring; the names come from the rename wrappers,
+ * since the writer no longer reads /proc. */
+Test(recorder_session, names_a_thread_renamed_after_it_started_recording)
+{
+	struct ppv_start_opts o = { .sz = sizeof(o), .output_dir = dir, .flush_ms = 600000 };
+	struct tr_counts c;
+	pthread_t t, u;
+
+	cr_assert_eq(ppv_start(&o), 0);
+	/* Let the writer finish its first cycle: it then sleeps until a
+	 * thread exits (each exit wakes it). */
+	cr_assert_eq(ppv_flush(), 0);
+	pthread_barrier_init(&rename_bar, NULL, 2);
+	cr_assert_eq(pthread_create(&t, NULL, renamed_later, NULL), 0);
+	pthread_barrier_wait(&rename_bar);
+	cr_assert_eq(pthread_setname_np(t, "ppv-renamed"), 0);
+	pthread_barrier_wait(&rename_bar);
+	cr_assert_eq(pthread_join(t, NULL), 0);
+	cr_assert_eq(ppv_flush(), 0);
+	cr_assert_eq(pthread_create(&u, NULL, renames_itself, NULL), 0);
+	cr_assert_eq(pthread_join(u, NULL), 0);
+	pthread_barrier_destroy(&rename_bar);
+	cr_assert_eq(ppv_stop(), 0);
+	cr_assert_eq(tr_read_dir(dir, &c), 0);
+	cr_assert(strstr(c.thread_names, "ppv-renamed;"), "thread names: %s", c.thread_names);
+	cr_assert(strstr(c.thread_names, "ppv-selfnamed;"), "thread names: %s", c.thread_names);
 }
