@@ -1,6 +1,7 @@
 #!/bin/bash
 # demo.sh - install what is missing, build, record the bundled web API
-# example, print every report and write its flame graph, HTML and JSON.
+# example at fine granularity (calls, I/O, allocations), print every
+# report and write its flame graph, HTML and JSON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -10,8 +11,8 @@ meson compile -C build >/dev/null
 
 A=build/analyzer/cli/ppv-analyze
 rm -rf webapi.ppv
-build/recorder/launcher/ppv-record -o webapi.ppv -- build/examples/webapi
-for cmd in "summary" "hotspots -n 10" "chart -n 10" "tree --depth 4" "callgraph webapi.ppv db_query_users" "io" "info"; do
+build/recorder/launcher/ppv-record -g fine -o webapi.ppv -- build/examples/webapi
+for cmd in "summary" "hotspots -n 10" "chart -n 10" "tree --depth 4" "callgraph webapi.ppv db_query_users" "io" "memory -n 10" "info"; do
 	echo
 	echo "== ppv-analyze $cmd"
 	# shellcheck disable=SC2086
