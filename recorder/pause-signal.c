@@ -168,3 +168,34 @@ PPV_API sighandler_t signal(int sig, sighandler_t handler)
 	act.sa_flags = SA_RESTART;
 	return sigaction(sig, &act, &old) < 0 ? SIG_ERR : old.sa_handler;
 }
+
+/**
+ * ppv_signal_before_exec() - the image is about to be replaced: exec resets
+ * our handler to SIG_DFL, but a program that ignored the pause signal must
+ * hand SIG_IGN on to the new image, as it would without the recorder. Only
+ * the process's own disposition changes (no memory write: a vfork child
+ * shares its parent's).
+ * Return: the signal set to SIG_IGN, for ppv_signal_exec_failed(); else 0.
+ */
+int ppv_signal_before_exec(void)
+{
+	int sig = atomic_load(&pause_sig);
+	struct sigaction ign;
+
+	if (!sig || prog[atomic_load(&prog_cur) % PROG_COPIES].sa_handler != SIG_IGN)
+		return 0;
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	return call_sigaction(sig, &ign, NULL) == 0 ? sig : 0;
+}
+
+/* The exec failed: the pause signal toggles recording again. */
+void ppv_signal_exec_failed(int sig)
+{
+	struct sigaction sa;
+
+	if (!sig)
+		return;
+	ours_for(&prog[atomic_load(&prog_cur) % PROG_COPIES], &sa);
+	call_sigaction(sig, &sa, NULL);
+}

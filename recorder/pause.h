@@ -34,6 +34,8 @@ void ppv_pause_sync_all(void);
 
 /* pause-signal.c: make @sig toggle recording (0: none). */
 void ppv_signal_install(int sig);
+int ppv_signal_before_exec(void);
+void ppv_signal_exec_failed(int sig);
 
 /* Sessions (control.c, with its lock held). */
 void ppv_pause_prepare(int fresh);

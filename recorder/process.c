@@ -15,11 +15,13 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "pause.h"
 #include "recorder.h"
 
 typedef int (*execve_fn)(const char *, char *const[], char *const[]);
@@ -37,20 +39,24 @@ extern char **environ;
 	 }){ .p = dlsym(RTLD_NEXT, name) })                                                  \
 		 .fn)
 
-/* Stop writing before the image goes; returns whether to reopen on failure. */
+/* What before_exec() changed, for after_failed_exec() to undo. Bit 0: the
+ * session was closed; the signal number above it: the pause signal was
+ * handed back as ignored (see ppv_signal_before_exec()). */
 static PPV_NOINSTR int before_exec(void)
 {
 	int saved = errno, closed = ppv_session_end_for_exec();
+	int sig = ppv_signal_before_exec();
 
 	errno = saved;
-	return closed;
+	return closed | sig << 1;
 }
 
-static PPV_NOINSTR void after_failed_exec(int closed)
+static PPV_NOINSTR void after_failed_exec(int undo)
 {
 	int saved = errno;
 
-	if (closed)
+	ppv_signal_exec_failed(undo >> 1);
+	if (undo & 1)
 		ppv_session_reopen_after_exec();
 	errno = saved;
 }
@@ -64,6 +70,10 @@ PPV_API PPV_NOINSTR int execve(const char *path, char *const argv[], char *const
 		errno = ENOSYS;
 		return -1;
 	}
+	/* A shell searching PATH tries execve() on every directory: those
+	 * that cannot succeed must not close and reopen the trace each time. */
+	if (faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) != 0)
+		return fn(path, argv, envp);
 	closed = before_exec();
 	rc = fn(path, argv, envp);
 	after_failed_exec(closed);

@@ -154,8 +154,16 @@ static void install_forwarding(void)
 	sa.sa_handler = forward;
 	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+	/* A signal ppv-record was started with ignored (nohup, a shell's
+	 * trap '') stays ignored: the program inherits that disposition, as
+	 * it would without us, and there is nothing to forward. */
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
+		struct sigaction cur;
+
+		if (sigaction(forwarded[i], NULL, &cur) == 0 && cur.sa_handler == SIG_IGN)
+			continue;
 		sigaction(forwarded[i], &sa, NULL);
+	}
 }
 
 struct lttng_child {

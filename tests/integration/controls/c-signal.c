@@ -3,7 +3,9 @@
  * 100 times. With an argument the program uses SIGUSR2 itself:
  *   sigaction: its own SA_SIGINFO handler, which counts deliveries;
  *   signal:    its own handler installed with signal();
- * and it checks that the disposition it reads back is its own. It prints
+ * and it checks that the disposition it reads back is its own;
+ *   ignored:   it prints whether it inherited SIGUSR2 ignored (the test
+ *              starts it ignored, through a shell's exec). It prints
  * the same thing recorded or not. */
 #include <signal.h>
 #include <stdio.h>
@@ -62,7 +64,12 @@ static int install(const char *how)
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && install(argv[1]) < 0) {
+	struct sigaction cur;
+
+	if (argc > 1 && strcmp(argv[1], "ignored") == 0) {
+		sigaction(SIGUSR2, NULL, &cur);
+		printf("SIGUSR2 %s\n", cur.sa_handler == SIG_IGN ? "ignored" : "not ignored");
+	} else if (argc > 1 && install(argv[1]) < 0) {
 		printf("the disposition read back is not the program's\n");
 		return 2;
 	}
@@ -74,7 +81,7 @@ int main(int argc, char **argv)
 	kill(getpid(), SIGUSR2);
 	for (int i = 0; i < 100; i++)
 		phase_c(i);
-	if (argc > 1)
+	if (argc > 1 && strcmp(argv[1], "ignored") != 0)
 		printf("handler called %d times\n", (int)delivered);
 	printf("sink %ld\n", sink);
 	return 7;

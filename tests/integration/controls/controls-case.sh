@@ -68,6 +68,19 @@ signal-program-sigaction | signal-program-signal)
 	record --signal USR2 -- "${case_name#signal-program-}"; hotspots; expect_phases
 	grep -qx "handler called 2 times" "$work/rec.out" || fail "the program's handler was not called twice"
 	;;
+signal-ignored-through-exec)
+	# Started with SIGUSR2 ignored (a shell's trap ''), through a shell
+	# that execs it: the program still inherits it ignored, as it does
+	# unrecorded (neither ppv-record's forwarding nor the recorder's
+	# handler in the shell may reset it to the default), and recording
+	# is still toggled.
+	plain=$(trap '' USR2; sh -c 'exec "$0" ignored' "$prog")
+	[ "$plain" = "$(printf 'SIGUSR2 ignored\nsink 29700')" ] || fail "unrecorded output: $plain"
+	(trap '' USR2; "$PPV_RECORD" -o "$work/trace" --signal USR2 -- sh -c 'exec "$0" ignored' "$prog") \
+		>"$work/rec.out" 2>"$work/rec.err"
+	[ "$(cat "$work/rec.out")" = "$plain" ] || { cat "$work/rec.err"; fail "recorded output: $(cat "$work/rec.out")"; }
+	hotspots; expect_phases
+	;;
 api)
 	"$PPV_RECORD" -o "$work/trace" -- "$prog" >"$work/rec.out" 2>"$work/rec.err"
 	status=$?
