@@ -79,30 +79,19 @@ static PPV_NOINSTR void xfer_done(int op, int fd, uint64_t t0, long r, const str
 PPV_WRAP ssize_t send(int fd, const void *buf, size_t n, int flags)
 {
 	__typeof__(send) *f = real_send();
-	uint64_t t0;
-	ssize_t r;
 
-	if (!f || !ppv_io_on())
-		return f ? f(fd, buf, n, flags) : syscall(SYS_sendto, fd, buf, n, flags, NULL, 0);
-	t0 = ppv_clock_ticks();
-	r = f(fd, buf, n, flags);
-	ppv_io_done(PPV_IO_OP_WRITE, fd, t0, r);
-	return r;
+	if (!f)
+		return syscall(SYS_sendto, fd, buf, n, flags, NULL, 0);
+	PPV_IO_TIMED(PPV_IO_OP_WRITE, fd, ssize_t, f(fd, buf, n, flags));
 }
 
 PPV_WRAP ssize_t recv(int fd, void *buf, size_t n, int flags)
 {
 	__typeof__(recv) *f = real_recv();
-	uint64_t t0;
-	ssize_t r;
 
-	if (!f || !ppv_io_on())
-		return f ? f(fd, buf, n, flags)
-			 : syscall(SYS_recvfrom, fd, buf, n, flags, NULL, NULL);
-	t0 = ppv_clock_ticks();
-	r = f(fd, buf, n, flags);
-	ppv_io_done(PPV_IO_OP_READ, fd, t0, r);
-	return r;
+	if (!f)
+		return syscall(SYS_recvfrom, fd, buf, n, flags, NULL, NULL);
+	PPV_IO_TIMED(PPV_IO_OP_READ, fd, ssize_t, f(fd, buf, n, flags));
 }
 
 PPV_WRAP ssize_t sendto(int fd, const void *buf, size_t n, int flags, __CONST_SOCKADDR_ARG addr,

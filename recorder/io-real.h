@@ -125,6 +125,23 @@ void ppv_io_record_held(struct ppv_tbuf *b, const struct ppv_io_call *c);
  */
 void ppv_io_done(int op, int fd, uint64_t start, long ret);
 
+/*
+ * PPV_IO_TIMED() - the body of a wrapper of operation @op on @fd: with
+ * recording off, return @call's result; else time @call and record it.
+ * @call is evaluated once; @type is what it returns.
+ */
+#define PPV_IO_TIMED(op, fd, type, call)                                                     \
+	do {                                                                                 \
+		uint64_t t0_;                                                                \
+		type r_;                                                                     \
+		if (!ppv_io_on())                                                            \
+			return call;                                                         \
+		t0_ = ppv_clock_ticks();                                                     \
+		r_ = call;                                                                   \
+		ppv_io_done(op, fd, t0_, (long)r_);                                          \
+		return r_;                                                                   \
+	} while (0)
+
 /* Like ppv_io_done(), with the descriptor's name replaced by @name (the
  * address a sendto() was given or a recvfrom() received). */
 void ppv_io_done_named(int op, int fd, uint64_t start, long ret, ppv_strref name);

@@ -86,9 +86,9 @@ static PPV_NOINSTR FILE *unresolved(void)
 	return NULL;
 }
 
-PPV_WRAP FILE *fopen(const char *restrict path, const char *restrict mode)
+/* fopen() and fopen64(), through the real one given. */
+static PPV_NOINSTR FILE *open_stream(__typeof__(fopen) *f, const char *path, const char *mode)
 {
-	__typeof__(fopen) *f = real_fopen();
 	uint64_t t0;
 	FILE *fp;
 
@@ -106,24 +106,14 @@ PPV_WRAP FILE *fopen(const char *restrict path, const char *restrict mode)
 	return fp;
 }
 
+PPV_WRAP FILE *fopen(const char *restrict path, const char *restrict mode)
+{
+	return open_stream(real_fopen(), path, mode);
+}
+
 PPV_WRAP FILE *fopen64(const char *restrict path, const char *restrict mode)
 {
-	__typeof__(fopen64) *f = real_fopen64();
-	uint64_t t0;
-	FILE *fp;
-
-	if (!f)
-		return unresolved();
-	if (!ppv_io_on()) {
-		fp = f(path, mode);
-		if (fp)
-			ppv_fdtab_forget(stream_fd(fp));
-		return fp;
-	}
-	t0 = ppv_clock_ticks();
-	fp = f(path, mode);
-	fopen_done(path, mode, t0, fp);
-	return fp;
+	return open_stream(real_fopen64(), path, mode);
 }
 
 /* freopen() records nothing: it only hands the stream's fd number to a

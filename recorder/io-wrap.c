@@ -146,28 +146,12 @@ static inline PPV_NOINSTR ssize_t call_pwrite(int fd, const void *buf, size_t n,
 
 PPV_WRAP ssize_t read(int fd, void *buf, size_t n)
 {
-	uint64_t t0;
-	ssize_t r;
-
-	if (!ppv_io_on())
-		return call_read(fd, buf, n);
-	t0 = ppv_clock_ticks();
-	r = call_read(fd, buf, n);
-	ppv_io_done(PPV_IO_OP_READ, fd, t0, r);
-	return r;
+	PPV_IO_TIMED(PPV_IO_OP_READ, fd, ssize_t, call_read(fd, buf, n));
 }
 
 PPV_WRAP ssize_t write(int fd, const void *buf, size_t n)
 {
-	uint64_t t0;
-	ssize_t r;
-
-	if (!ppv_io_on())
-		return call_write(fd, buf, n);
-	t0 = ppv_clock_ticks();
-	r = call_write(fd, buf, n);
-	ppv_io_done(PPV_IO_OP_WRITE, fd, t0, r);
-	return r;
+	PPV_IO_TIMED(PPV_IO_OP_WRITE, fd, ssize_t, call_write(fd, buf, n));
 }
 
 /* pread and pread64 are one function on LP64; both names are wrapped for
@@ -175,123 +159,65 @@ PPV_WRAP ssize_t write(int fd, const void *buf, size_t n)
 PPV_WRAP ssize_t pread(int fd, void *buf, size_t n, off_t off)
 {
 	__typeof__(pread) *f = real_pread();
-	uint64_t t0;
-	ssize_t r;
 
 	if (!f)
 		return call_pread(fd, buf, n, off);
-	if (!ppv_io_on())
-		return f(fd, buf, n, off);
-	t0 = ppv_clock_ticks();
-	r = f(fd, buf, n, off);
-	ppv_io_done(PPV_IO_OP_READ, fd, t0, r);
-	return r;
+	PPV_IO_TIMED(PPV_IO_OP_READ, fd, ssize_t, f(fd, buf, n, off));
 }
 
 PPV_WRAP ssize_t pread64(int fd, void *buf, size_t n, off64_t off)
 {
-	uint64_t t0;
-	ssize_t r;
-
-	if (!ppv_io_on())
-		return call_pread(fd, buf, n, off);
-	t0 = ppv_clock_ticks();
-	r = call_pread(fd, buf, n, off);
-	ppv_io_done(PPV_IO_OP_READ, fd, t0, r);
-	return r;
+	PPV_IO_TIMED(PPV_IO_OP_READ, fd, ssize_t, call_pread(fd, buf, n, off));
 }
 
 PPV_WRAP ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
 {
 	__typeof__(pwrite) *f = real_pwrite();
-	uint64_t t0;
-	ssize_t r;
 
 	if (!f)
 		return call_pwrite(fd, buf, n, off);
-	if (!ppv_io_on())
-		return f(fd, buf, n, off);
-	t0 = ppv_clock_ticks();
-	r = f(fd, buf, n, off);
-	ppv_io_done(PPV_IO_OP_WRITE, fd, t0, r);
-	return r;
+	PPV_IO_TIMED(PPV_IO_OP_WRITE, fd, ssize_t, f(fd, buf, n, off));
 }
 
 PPV_WRAP ssize_t pwrite64(int fd, const void *buf, size_t n, off64_t off)
 {
-	uint64_t t0;
-	ssize_t r;
-
-	if (!ppv_io_on())
-		return call_pwrite(fd, buf, n, off);
-	t0 = ppv_clock_ticks();
-	r = call_pwrite(fd, buf, n, off);
-	ppv_io_done(PPV_IO_OP_WRITE, fd, t0, r);
-	return r;
+	PPV_IO_TIMED(PPV_IO_OP_WRITE, fd, ssize_t, call_pwrite(fd, buf, n, off));
 }
 
 PPV_WRAP ssize_t readv(int fd, const struct iovec *iov, int cnt)
 {
 	__typeof__(readv) *f = real_readv();
-	uint64_t t0;
-	ssize_t r;
 
 	if (!f)
 		return syscall(SYS_readv, fd, iov, cnt);
-	if (!ppv_io_on())
-		return f(fd, iov, cnt);
-	t0 = ppv_clock_ticks();
-	r = f(fd, iov, cnt);
-	ppv_io_done(PPV_IO_OP_READ, fd, t0, r);
-	return r;
+	PPV_IO_TIMED(PPV_IO_OP_READ, fd, ssize_t, f(fd, iov, cnt));
 }
 
 PPV_WRAP ssize_t writev(int fd, const struct iovec *iov, int cnt)
 {
 	__typeof__(writev) *f = real_writev();
-	uint64_t t0;
-	ssize_t r;
 
 	if (!f)
 		return syscall(SYS_writev, fd, iov, cnt);
-	if (!ppv_io_on())
-		return f(fd, iov, cnt);
-	t0 = ppv_clock_ticks();
-	r = f(fd, iov, cnt);
-	ppv_io_done(PPV_IO_OP_WRITE, fd, t0, r);
-	return r;
+	PPV_IO_TIMED(PPV_IO_OP_WRITE, fd, ssize_t, f(fd, iov, cnt));
 }
 
 PPV_WRAP int fsync(int fd)
 {
 	__typeof__(fsync) *f = real_fsync();
-	uint64_t t0;
-	int r;
 
 	if (!f)
 		return (int)syscall(SYS_fsync, fd);
-	if (!ppv_io_on())
-		return f(fd);
-	t0 = ppv_clock_ticks();
-	r = f(fd);
-	ppv_io_done(PPV_IO_OP_SYNC, fd, t0, r);
-	return r;
+	PPV_IO_TIMED(PPV_IO_OP_SYNC, fd, int, f(fd));
 }
 
 PPV_WRAP int fdatasync(int fd)
 {
 	__typeof__(fdatasync) *f = real_fdatasync();
-	uint64_t t0;
-	int r;
 
 	if (!f)
 		return (int)syscall(SYS_fdatasync, fd);
-	if (!ppv_io_on())
-		return f(fd);
-	t0 = ppv_clock_ticks();
-	r = f(fd);
-	ppv_io_done(PPV_IO_OP_SYNC, fd, t0, r);
-	return r;
+	PPV_IO_TIMED(PPV_IO_OP_SYNC, fd, int, f(fd));
 }
 
 /* The fortified variants check @buflen themselves (and abort on overflow,
