@@ -140,16 +140,23 @@ static int load_table(const struct module *m, struct ppv_symtab *tab)
 	return ppv_elf_symtab_load(m->path, tab);
 }
 
-/* Count @name's process image once: BASE.ppv and BASE.sK.ppv are one. */
+/* Count @name's process image once (BASE.ppv and BASE.sK.ppv are one),
+ * and its process once (PID and PID-N, the images an exec left, are one). */
 static void count_process(const char *name, size_t baselen, char ***bases, size_t *n,
 			  struct ppv_embed_summary *sum)
 {
+	size_t pidlen = strcspn(name, "-.");
+	int new_pid = 1;
 	char **v;
 
-	for (size_t i = 0; i < *n; i++)
+	for (size_t i = 0; i < *n; i++) {
 		if (strlen((*bases)[i]) == baselen && memcmp((*bases)[i], name, baselen) == 0)
 			return;
-	sum->processes++;
+		if (strcspn((*bases)[i], "-.") == pidlen && memcmp((*bases)[i], name, pidlen) == 0)
+			new_pid = 0;
+	}
+	sum->images++;
+	sum->processes += new_pid;
 	v = realloc(*bases, (*n + 1) * sizeof(*v));
 	if (!v)
 		return;

@@ -9,7 +9,8 @@
 #include <stdint.h>
 
 struct ppv_embed_summary {
-	unsigned int processes;
+	unsigned int processes;  /* distinct pids */
+	unsigned int images;     /* process images: an exec starts a new one */
 	uint64_t events, lost, bytes;
 	unsigned int modules, embedded;
 	unsigned int warnings; /* files with a problem; the first few are printed */

@@ -210,14 +210,18 @@ static int run_program(const char *path, char **argv, int *status,
 static void report(const char *dir, const char *prog)
 {
 	struct ppv_embed_summary s;
+	char images[48] = "";
 	int err = ppv_embed_symbols(dir, &s);
 
 	if (err)
 		fprintf(stderr, "ppv-record: warning: cannot write %s/symbols.ppvsym: %s\n", dir,
 			strerror(-err));
-	fprintf(stderr, "ppv-record: trace written to %s (%u process%s, %llu events, %llu lost, "
+
+	if (s.images != s.processes)
+		snprintf(images, sizeof(images), " in %u images (exec)", s.images);
+	fprintf(stderr, "ppv-record: trace written to %s (%u process%s%s, %llu events, %llu lost, "
 		"%.1f KiB; symbols of %u/%u modules embedded)\n", dir, s.processes,
-		s.processes == 1 ? "" : "es", (unsigned long long)s.events,
+		s.processes == 1 ? "" : "es", images, (unsigned long long)s.events,
 		(unsigned long long)s.lost, (double)s.bytes / 1024.0, s.embedded, s.modules);
 	(void)prog;
 }
