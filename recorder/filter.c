@@ -210,7 +210,9 @@ void ppv_filt_event_at(struct ppv_tbuf *b, uint64_t word, uint64_t now)
 
 	if (ppv_unlikely(s->gen != ppv_fcfg.gen))
 		rebase(b, s);
-	if (b->filt_pending)
+	/* The common case, a pending bottom entry still too young, needs no
+	 * call (ticks grow up the stack: nothing above it is older). */
+	if (b->filt_pending && s->clean < s->top && is_old(&s->f[s->clean], now))
 		write_old(b, s, now);
 	if (kind == PPV_REC_ENTER || kind == PPV_REC_SCOPE_ENTER)
 		filt_enter(b, s, word, now);
@@ -218,7 +220,7 @@ void ppv_filt_event_at(struct ppv_tbuf *b, uint64_t word, uint64_t now)
 		filt_exit(b, s, word, now);
 }
 
-void ppv_filter_event(struct ppv_tbuf *b, uint64_t word)
+PPV_HOT void ppv_filter_event(struct ppv_tbuf *b, uint64_t word)
 {
 	ppv_filt_event_at(b, word, ppv_clock_ticks());
 }

@@ -263,8 +263,10 @@ PPV_COLD void ppv_rec_put_unowned(uint64_t word)
 /* ppv_rec_put() holds in_hook but the ring is at its limit, the clock is
  * not the TSC or filters are in force: the general path, which releases
  * in_hook. */
-PPV_COLD void ppv_rec_put_owned(struct ppv_tbuf *b, uint64_t word)
+PPV_NOINSTR __attribute__((noinline)) void ppv_rec_put_owned(struct ppv_tbuf *b, uint64_t word)
 {
+	/* Not cold: with a filter in force (coarse granularity, -t, -D, -F,
+	 * -N) every enter and exit comes this way. */
 	if (ppv_filter_on)
 		ppv_filter_event(b, word);
 	else
