@@ -18,6 +18,8 @@ struct ppv_diff_entry {
 	uint64_t total_ns;
 	uint64_t self_ns;
 	uint64_t io_bytes;
+	uint64_t alloc_bytes;      /* self */
+	uint64_t alloc_bytes_incl; /* with its callees */
 };
 
 /* @run.command points at @command; @run.functions == @n. */

@@ -3,8 +3,10 @@
  * diff-load.c - the runs a diff compares (struct ppv_diff_input): copied
  * from a built profile, or read back from a JSON report that
  * `ppv-analyze json` saved (docs/report-schema.md: "function_profiles",
- * "summary", "caveats", "command"), with jansson. Owns: the input's
- * lifetime, telling a report from a trace, and the load error message.
+ * "summary", "caveats", "command", "memory"), with jansson; the
+ * allocation keys are optional (reports saved before them read as 0).
+ * Owns: the input's lifetime, telling a report from a trace, and the load
+ * error message.
  * Does not own: matching and verdicts (diff.c), nor the report's layout
  * (visualize/render-json.c writes it; this reads only the raw integers).
  */
@@ -82,16 +84,24 @@ static int dup_or_null(const char *s, char **out)
 static int entry_from_func(struct ppv_diff_entry *e, const struct ppv_func_stats *f)
 {
 	*e = (struct ppv_diff_entry){ .kind = f->kind, .calls = f->calls, .total_ns = f->total_ns,
-				      .self_ns = f->self_ns, .io_bytes = f->io_bytes };
+				      .self_ns = f->self_ns, .io_bytes = f->io_bytes,
+				      .alloc_bytes = f->alloc_bytes,
+				      .alloc_bytes_incl = f->alloc_bytes_incl };
 	if (dup_or_null(f->name ? f->name : "?", &e->name) ||
 	    dup_or_null(f->module, &e->module))
 		return -ENOMEM;
 	return 0;
 }
 
+const struct ppv_diff_run *ppv_diff_input_run(const struct ppv_diff_input *in)
+{
+	return &in->run;
+}
+
 int ppv_diff_input_from_profile(const struct ppv_profile *p, struct ppv_diff_input **out)
 {
 	const struct ppv_profile_summary *s = ppv_profile_summary(p);
+	const struct ppv_memory_stats *m = ppv_profile_memory_total(p);
 	size_t count = ppv_profile_func_count(p);
 	const struct ppv_func_stats **sorted = calloc(count ? count : 1, sizeof(*sorted));
 	struct ppv_diff_input *in = input_alloc(count);
@@ -114,6 +124,7 @@ int ppv_diff_input_from_profile(const struct ppv_profile *p, struct ppv_diff_inp
 		.command = in->command, .total_ns = s->total_ns, .calls = s->total_calls,
 		.io_bytes = s->io_bytes, .functions = in->n, .lost_events = s->lost,
 		.unfinished_calls = s->unfinished_calls, .truncated = s->truncated != 0,
+		.alloc_bytes = m->alloc_bytes, .alloc_events = m->events,
 	};
 	free(sorted);
 	*out = in;
@@ -161,6 +172,16 @@ static int get_u64(const char *path, const char *where, json_t *obj, const char 
 	return 0;
 }
 
+/* As get_u64(), but an absent @key (a report older than the key) is 0. */
+static int get_u64_opt(const char *path, const char *where, json_t *obj, const char *key,
+		       uint64_t *out)
+{
+	*out = 0;
+	if (!json_object_get(obj, key))
+		return 0;
+	return get_u64(path, where, obj, key, out);
+}
+
 /* A string or null @key of @obj into *@out (NULL for null). */
 static int get_str(const char *path, const char *where, json_t *obj, const char *key,
 		   int nullable, char **out)
@@ -195,7 +216,25 @@ static int entry_from_json(const char *path, const char *key, json_t *f,
 	if ((rc = get_u64(path, where, f, "calls", &e->calls)) ||
 	    (rc = get_u64(path, where, f, "total_ns", &e->total_ns)) ||
 	    (rc = get_u64(path, where, f, "self_ns", &e->self_ns)) ||
-	    (rc = get_u64(path, where, f, "io_bytes", &e->io_bytes)))
+	    (rc = get_u64(path, where, f, "io_bytes", &e->io_bytes)) ||
+	    (rc = get_u64_opt(path, where, f, "alloc_bytes", &e->alloc_bytes)) ||
+	    (rc = get_u64_opt(path, where, f, "alloc_bytes_incl", &e->alloc_bytes_incl)))
+		return rc;
+	return 0;
+}
+
+/* "memory"."total": absent in reports saved before memory was recorded. */
+static int memory_from_json(const char *path, json_t *doc, struct ppv_diff_run *r)
+{
+	json_t *m = json_object_get(doc, "memory"), *t = json_object_get(m, "total");
+	int rc;
+
+	if (!m)
+		return 0;
+	if (!json_is_object(t))
+		return fail(-EINVAL, path, "memory: \"total\" is missing or not an object");
+	if ((rc = get_u64_opt(path, "memory.total", t, "events", &r->alloc_events)) ||
+	    (rc = get_u64_opt(path, "memory.total", t, "alloc_bytes", &r->alloc_bytes)))
 		return rc;
 	return 0;
 }
@@ -213,7 +252,8 @@ static int run_from_json(const char *path, json_t *doc, struct ppv_diff_input *i
 	    (rc = get_u64(path, "summary", s, "io_bytes", &r->io_bytes)) ||
 	    (rc = get_u64(path, "caveats", c, "lost_events", &r->lost_events)) ||
 	    (rc = get_u64(path, "caveats", c, "unfinished_calls", &r->unfinished_calls)) ||
-	    (rc = get_str(path, "report", doc, "command", 1, &in->command)))
+	    (rc = get_str(path, "report", doc, "command", 1, &in->command)) ||
+	    (rc = memory_from_json(path, doc, r)))
 		return rc;
 	r->truncated = json_is_true(json_object_get(c, "truncated"));
 	r->command = in->command;

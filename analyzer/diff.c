@@ -2,11 +2,12 @@
 /*
  * diff.c - comparing two runs (struct ppv_diff): matching each function of
  * the base run with the same function of the new run, the changes in
- * calls, total and self time and I/O bytes with each run's share, and the
- * verdict of every row under the rule of struct ppv_diff_opts (documented
- * in <perprovis/ppv-diff.h>). Owns: matching, deltas, verdicts, row order.
+ * calls, total and self time, bytes allocated and I/O bytes with each
+ * run's share, and the verdict of every row under the rule of struct
+ * ppv_diff_opts (documented in <perprovis/ppv-diff.h>), in ns or in bytes.
+ * Owns: matching, deltas, verdicts, row order.
  * Does not own: reading runs (diff-load.c) or showing them
- * (visualize/render-diff.c).
+ * (visualize/render-diff*.c).
  *
  * Matching is two merge-joins of sorted arrays: first on (kind, name,
  * module path), then, among what is left, on (kind, name, module file
@@ -45,15 +46,28 @@ void ppv_diff_opts_init(struct ppv_diff_opts *o)
 	};
 }
 
+static const char *const metric_names[] = { "total", "self", "alloc", "alloc-self" };
+#define NMETRICS (sizeof(metric_names) / sizeof(metric_names[0]))
+
 int ppv_diff_metric_parse(const char *s, enum ppv_diff_metric *out)
 {
-	if (strcmp(s, "total") == 0)
-		*out = PPV_DIFF_METRIC_TOTAL;
-	else if (strcmp(s, "self") == 0)
-		*out = PPV_DIFF_METRIC_SELF;
-	else
-		return -EINVAL;
-	return 0;
+	for (size_t i = 0; s && i < NMETRICS; i++) {
+		if (strcmp(s, metric_names[i]) == 0) {
+			*out = (enum ppv_diff_metric)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *ppv_diff_metric_name(enum ppv_diff_metric m)
+{
+	return (unsigned int)m < NMETRICS ? metric_names[m] : "?";
+}
+
+int ppv_diff_metric_is_memory(enum ppv_diff_metric m)
+{
+	return m == PPV_DIFF_METRIC_ALLOC || m == PPV_DIFF_METRIC_ALLOC_SELF;
 }
 
 const char *ppv_diff_status_name(enum ppv_diff_status s)
@@ -75,7 +89,7 @@ static int opts_fill(const struct ppv_diff_opts *in, struct ppv_diff_opts *out)
 		memcpy(out, in, in->sz < sizeof(*out) ? in->sz : sizeof(*out));
 		out->sz = sizeof(*out);
 	}
-	if ((unsigned int)out->metric > PPV_DIFF_METRIC_SELF)
+	if ((unsigned int)out->metric >= NMETRICS)
 		return -EINVAL;
 	if (!isfinite(out->threshold_percent) || out->threshold_percent < 0.0)
 		return -EINVAL;
@@ -128,19 +142,27 @@ static int side_init(struct side *s, const struct ppv_diff_input *in)
 	return 0;
 }
 
+/* @part as a percentage of @whole; 0 when @whole is 0. */
+static double share(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
 static void figures_set(struct ppv_diff_figures *f, const struct ppv_diff_entry *e,
 			const struct ppv_diff_input *in)
 {
-	double total = (double)in->run.total_ns;
-
 	if (!e)
 		return;
 	f->calls = e->calls;
 	f->total_ns = e->total_ns;
 	f->self_ns = e->self_ns;
 	f->io_bytes = e->io_bytes;
-	f->total_percent = total > 0 ? 100.0 * (double)e->total_ns / total : 0.0;
-	f->self_percent = total > 0 ? 100.0 * (double)e->self_ns / total : 0.0;
+	f->total_percent = share(e->total_ns, in->run.total_ns);
+	f->self_percent = share(e->self_ns, in->run.total_ns);
+	f->alloc_bytes = e->alloc_bytes;
+	f->alloc_bytes_incl = e->alloc_bytes_incl;
+	f->alloc_incl_percent = share(e->alloc_bytes_incl, in->run.alloc_bytes);
+	f->alloc_self_percent = share(e->alloc_bytes, in->run.alloc_bytes);
 }
 
 static void row_add(struct ppv_diff *d, const struct ppv_diff_entry *b,
@@ -189,12 +211,36 @@ static void join(struct ppv_diff *d, struct side *b, struct side *c, int by_file
 
 static uint64_t metric_of(const struct ppv_diff *d, const struct ppv_diff_figures *f)
 {
-	return d->o.metric == PPV_DIFF_METRIC_SELF ? f->self_ns : f->total_ns;
+	switch (d->o.metric) {
+	case PPV_DIFF_METRIC_SELF:
+		return f->self_ns;
+	case PPV_DIFF_METRIC_ALLOC:
+		return f->alloc_bytes_incl;
+	case PPV_DIFF_METRIC_ALLOC_SELF:
+		return f->alloc_bytes;
+	default:
+		return f->total_ns;
+	}
 }
 
 static double share_of(const struct ppv_diff *d, const struct ppv_diff_figures *f)
 {
-	return d->o.metric == PPV_DIFF_METRIC_SELF ? f->self_percent : f->total_percent;
+	switch (d->o.metric) {
+	case PPV_DIFF_METRIC_SELF:
+		return f->self_percent;
+	case PPV_DIFF_METRIC_ALLOC:
+		return f->alloc_incl_percent;
+	case PPV_DIFF_METRIC_ALLOC_SELF:
+		return f->alloc_self_percent;
+	default:
+		return f->total_percent;
+	}
+}
+
+/* The minimum delta in the metric's unit: bytes or ns. */
+static uint64_t min_delta_of(const struct ppv_diff *d)
+{
+	return ppv_diff_metric_is_memory(d->o.metric) ? d->o.min_delta_bytes : d->o.min_delta_ns;
 }
 
 /* Apply the rule of <perprovis/ppv-diff.h> to one matched (or lone) row. */
@@ -204,25 +250,37 @@ static void verdict(const struct ppv_diff *d, struct ppv_diff_row *r)
 	uint64_t grew = after > before ? after - before : before - after;
 	uint64_t smaller = after > before ? before : after;
 	double floor = d->o.noise_floor_percent, rel;
+	int64_t delta = after >= before ? (int64_t)grew : -(int64_t)grew;
 	int passes;
 
-	r->delta_ns = after >= before ? (int64_t)grew : -(int64_t)grew;
+	if (ppv_diff_metric_is_memory(d->o.metric))
+		r->delta_bytes = delta;
+	else
+		r->delta_ns = delta;
 	if (before)
-		r->change_percent = 100.0 * (double)r->delta_ns / (double)before;
+		r->change_percent = 100.0 * (double)delta / (double)before;
 	else
 		r->change_percent = after ? INFINITY : 0.0;
 	/* relative to the smaller value: swapping the runs swaps regressed and improved */
 	rel = smaller ? 100.0 * (double)grew / (double)smaller : grew ? INFINITY : 0.0;
 	r->below_floor = share_of(d, &r->base) < floor && share_of(d, &r->cur) < floor;
-	passes = !r->below_floor && grew > d->o.min_delta_ns && rel > d->o.threshold_percent;
+	passes = !r->below_floor && grew > min_delta_of(d) && rel > d->o.threshold_percent;
 	if (!r->in_base)
 		r->status = passes && d->o.new_regresses ? PPV_DIFF_REGRESSED : PPV_DIFF_ADDED;
 	else if (!r->in_new)
 		r->status = PPV_DIFF_REMOVED;
 	else if (passes)
-		r->status = r->delta_ns > 0 ? PPV_DIFF_REGRESSED : PPV_DIFF_IMPROVED;
+		r->status = delta > 0 ? PPV_DIFF_REGRESSED : PPV_DIFF_IMPROVED;
 	else
 		r->status = PPV_DIFF_UNCHANGED;
+}
+
+/* The size of the metric's change: one of delta_ns and delta_bytes is always 0. */
+static uint64_t magnitude(const struct ppv_diff_row *r)
+{
+	int64_t v = r->delta_ns ? r->delta_ns : r->delta_bytes;
+
+	return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 }
 
 /* Regressions first; then by the size of the change; ties by name, module. */
@@ -230,8 +288,7 @@ static int cmp_rows(const void *pa, const void *pb)
 {
 	const struct ppv_diff_row *a = pa, *b = pb;
 	int ra = a->status == PPV_DIFF_REGRESSED, rb = b->status == PPV_DIFF_REGRESSED;
-	uint64_t ma = (uint64_t)(a->delta_ns < 0 ? -a->delta_ns : a->delta_ns);
-	uint64_t mb = (uint64_t)(b->delta_ns < 0 ? -b->delta_ns : b->delta_ns);
+	uint64_t ma = magnitude(a), mb = magnitude(b);
 	int c;
 
 	if (ra != rb)
@@ -283,6 +340,10 @@ int ppv_diff_new(const struct ppv_diff_input *base, const struct ppv_diff_input 
 	d->in[0] = base;
 	d->in[1] = cur;
 	rc = opts_fill(o, &d->o);
+	/* zero bytes against zero bytes would read as "no regression" */
+	if (rc == 0 && ppv_diff_metric_is_memory(d->o.metric) &&
+	    (!base->run.alloc_events || !cur->run.alloc_events))
+		rc = -ENODATA;
 	if (rc == 0)
 		rc = rows_build(d);
 	if (rc < 0) {

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * render-diff.c - a diff of two runs (<perprovis/ppv-diff.h>) as an aligned
- * text table, a Markdown table for a pull-request comment, or a JSON
- * document ("format": "perprovis-diff", described in docs/ci.md). Owns:
- * the three layouts and the verdict wording. Does not own: matching,
- * deltas or verdicts (analyzer/diff.c), nor duration and byte formatting
+ * text table or a Markdown table for a pull-request comment. Owns: the two
+ * layouts, their time cells, the verdict wording and the render context
+ * shared with the JSON document (render-diff-json.c). Does not own:
+ * matching, deltas or verdicts (analyzer/diff.c), the cells of the memory
+ * metrics (render-diff-memory.c), nor duration and byte formatting
  * (format.c).
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,24 +17,21 @@
 #include <perprovis/ppv-diff.h>
 
 #include "render-common.h"
+#include "render-diff.h"
 
-#define DIFF_JSON_FORMAT "perprovis-diff"
-#define DIFF_JSON_SCHEMA_VERSION 1
 #define NAME_MAX_WIDTH 48
-#define CELL 48
+#define CELL PPV_DIFF_CELL
 
-struct diff_ctx {
-	const struct ppv_diff *d;
-	struct ppv_diff_render_opts o;
-	size_t shown; /* rows in the table: the limit, or every regression */
-	int io;       /* either run has I/O bytes: show the column */
-	int name_w;
-	int calls_w;
-	int io_w;
+static const struct ppv_diff_columns time_columns = {
+	.text = { "total base", "total new", "total change", "self base", "self new",
+		  "self change" },
+	.width = { 16, 16, 18, 16, 16, 18 },
+	.md = { "Total base", "Total new", "Total change", "Self base", "Self new", "Self change" },
+	.md_note = "Percentages in parentheses after a time are its share of its run.",
 };
 
-static int ctx_init(struct diff_ctx *c, const struct ppv_diff *d,
-		    const struct ppv_diff_render_opts *in)
+int ppv_diff_ctx_init(struct ppv_diff_ctx *c, const struct ppv_diff *d,
+		      const struct ppv_diff_render_opts *in)
 {
 	memset(c, 0, sizeof(*c));
 	c->d = d;
@@ -56,6 +53,8 @@ static int ctx_init(struct diff_ctx *c, const struct ppv_diff *d,
 	if (c->shown < ppv_diff_regressions(d))
 		c->shown = ppv_diff_regressions(d);
 	c->io = ppv_diff_base_run(d)->io_bytes || ppv_diff_new_run(d)->io_bytes;
+	c->memory = ppv_diff_metric_is_memory(ppv_diff_opts(d)->metric);
+	c->cols = c->memory ? ppv_diff_mem_columns() : &time_columns;
 	return 0;
 }
 
@@ -70,11 +69,7 @@ static const char *fmt_delta(int64_t ns, char *buf, size_t len)
 	return buf;
 }
 
-/*
- * "+12.5%", "+8342%", "x5201" (a growth of 10000% or more, as a ratio, so
- * columns stay narrow), "new" (grew from nothing).
- */
-static const char *fmt_change(double pct, char *buf, size_t len)
+const char *ppv_diff_fmt_change(double pct, char *buf, size_t len)
 {
 	double ratio = 1.0 + pct / 100.0;
 
@@ -130,46 +125,61 @@ static const char *fmt_change_cell(uint64_t before, uint64_t after, const char *
 	double pct = before ? 100.0 * (double)delta / (double)before : after ? INFINITY : 0.0;
 	char d[CELL], p[CELL];
 
-	snprintf(buf, len, fmt, fmt_delta(delta, d, sizeof(d)), fmt_change(pct, p, sizeof(p)));
+	snprintf(buf, len, fmt, fmt_delta(delta, d, sizeof(d)),
+		 ppv_diff_fmt_change(pct, p, sizeof(p)));
 	return buf;
 }
 
-/* The six time cells of a row: total base, new, change; self base, new, change. */
-struct time_cells {
-	char v[6][CELL];
-};
-
-static void time_cells_fill(const struct ppv_diff_row *r, const char *time_fmt,
-			    const char *change_fmt, struct time_cells *t)
+/* The six metric cells of a row: total base, new, change; self base, new,
+ * change; in time, or in bytes allocated under a memory metric. */
+static void cells_fill(const struct ppv_diff_ctx *c, const struct ppv_diff_row *r,
+		       const char *value_fmt, const char *change_fmt, struct ppv_diff_cells *t)
 {
 	const struct ppv_diff_figures *b = &r->base, *n = &r->cur;
 
-	fmt_time(r->in_base, b->total_ns, b->total_percent, time_fmt, t->v[0], CELL);
-	fmt_time(r->in_new, n->total_ns, n->total_percent, time_fmt, t->v[1], CELL);
+	if (c->memory) {
+		ppv_diff_mem_cells_fill(r, value_fmt, change_fmt, t);
+		return;
+	}
+	fmt_time(r->in_base, b->total_ns, b->total_percent, value_fmt, t->v[0], CELL);
+	fmt_time(r->in_new, n->total_ns, n->total_percent, value_fmt, t->v[1], CELL);
 	fmt_change_cell(b->total_ns, n->total_ns, change_fmt, t->v[2], CELL);
-	fmt_time(r->in_base, b->self_ns, b->self_percent, time_fmt, t->v[3], CELL);
-	fmt_time(r->in_new, n->self_ns, n->self_percent, time_fmt, t->v[4], CELL);
+	fmt_time(r->in_base, b->self_ns, b->self_percent, value_fmt, t->v[3], CELL);
+	fmt_time(r->in_new, n->self_ns, n->self_percent, value_fmt, t->v[4], CELL);
 	fmt_change_cell(b->self_ns, n->self_ns, change_fmt, t->v[5], CELL);
 }
 
 static const char *metric_name(const struct ppv_diff *d)
 {
-	return ppv_diff_opts(d)->metric == PPV_DIFF_METRIC_SELF ? "self time" : "total time";
+	switch (ppv_diff_opts(d)->metric) {
+	case PPV_DIFF_METRIC_SELF:
+		return "self time";
+	case PPV_DIFF_METRIC_ALLOC:
+		return "bytes allocated (inclusive)";
+	case PPV_DIFF_METRIC_ALLOC_SELF:
+		return "bytes allocated (self)";
+	default:
+		return "total time";
+	}
 }
 
 /* The rule in words, shared by text and Markdown. */
 static void rule_print(const struct ppv_diff *d, FILE *out)
 {
 	const struct ppv_diff_opts *o = ppv_diff_opts(d);
-	char dur[PPV_DURATION_LEN];
+	int memory = ppv_diff_metric_is_memory(o->metric);
+	char min[PPV_DURATION_LEN > PPV_BYTES_LEN ? PPV_DURATION_LEN : PPV_BYTES_LEN];
 
 	fprintf(out, "a function regresses when its %s grew by more than %g%%", metric_name(d),
 		o->threshold_percent);
-	if (o->min_delta_ns)
+	if (memory && o->min_delta_bytes)
 		fprintf(out, " and by more than %s",
-			ppv_format_duration(o->min_delta_ns, dur, sizeof(dur)));
-	fprintf(out, "; functions under %g%% of the run in both runs never do",
-		o->noise_floor_percent);
+			ppv_format_bytes(o->min_delta_bytes, min, sizeof(min)));
+	else if (!memory && o->min_delta_ns)
+		fprintf(out, " and by more than %s",
+			ppv_format_duration(o->min_delta_ns, min, sizeof(min)));
+	fprintf(out, "; functions under %g%% of %s in both runs never do",
+		o->noise_floor_percent, memory ? "the bytes the run allocated" : "the run");
 	if (o->new_regresses)
 		fprintf(out, "; new functions count");
 }
@@ -187,11 +197,15 @@ static void run_total_print(const struct ppv_diff *d, const char *arrow, FILE *o
 	fprintf(out, "run total %s%s%s (%s)", ppv_format_duration(b->total_ns, x, sizeof(x)), arrow,
 		ppv_format_duration(n->total_ns, y, sizeof(y)),
 		fmt_change_cell(b->total_ns, n->total_ns, "%s, %s", ch, sizeof(ch)));
+	if (ppv_diff_metric_is_memory(ppv_diff_opts(d)->metric)) {
+		fprintf(out, "; ");
+		ppv_diff_mem_total_print(d, arrow, out);
+	}
 }
 
 /* ---- text ---- */
 
-static void text_widths(struct diff_ctx *c)
+static void text_widths(struct ppv_diff_ctx *c)
 {
 	char buf[CELL];
 
@@ -220,28 +234,28 @@ static const char *text_status(const struct ppv_diff_row *r)
 	return words[r->status];
 }
 
-static void text_row(const struct diff_ctx *c, const struct ppv_diff_row *r, FILE *out)
+static void text_row(const struct ppv_diff_ctx *c, const struct ppv_diff_row *r, FILE *out)
 {
 	char calls[CELL], io[CELL];
 	int len = (int)strlen(r->name);
-	struct time_cells t;
+	struct ppv_diff_cells t;
 
-	time_cells_fill(r, "%s %5.1f%%", "%s %7s", &t);
+	cells_fill(c, r, "%s %5.1f%%", "%s %7s", &t);
 	fprintf(out, "%-9s  ", text_status(r));
 	if (len > c->name_w)
 		fprintf(out, "%.*s...", c->name_w - 3, r->name);
 	else
 		fprintf(out, "%-*s", c->name_w, r->name);
-	fprintf(out, "  %*s  %16s  %16s  %18s  %16s  %16s  %18s", c->calls_w,
-		fmt_calls(r, "->", calls, sizeof(calls)), t.v[0], t.v[1], t.v[2], t.v[3], t.v[4],
-		t.v[5]);
+	fprintf(out, "  %*s", c->calls_w, fmt_calls(r, "->", calls, sizeof(calls)));
+	for (int i = 0; i < PPV_DIFF_NCELLS; i++)
+		fprintf(out, "  %*s", c->cols->width[i], t.v[i]);
 	if (c->io)
 		fprintf(out, "  %*s", c->io_w, fmt_io(r, "->", io, sizeof(io)));
 	fputc('\n', out);
 }
 
 /* "Added (only in new): a, b, and 3 more" */
-static void text_names(const struct diff_ctx *c, enum ppv_diff_status s, const char *title,
+static void text_names(const struct ppv_diff_ctx *c, enum ppv_diff_status s, const char *title,
 		       FILE *out)
 {
 	size_t n = ppv_diff_count(c->d, s), listed = 0;
@@ -282,7 +296,7 @@ static void verdict_names(const struct ppv_diff *d, const char *quote, FILE *out
 		fprintf(out, ", and %zu more", n - 5);
 }
 
-static void text_summary(const struct diff_ctx *c, FILE *out)
+static void text_summary(const struct ppv_diff_ctx *c, FILE *out)
 {
 	const struct ppv_diff *d = c->d;
 
@@ -305,8 +319,8 @@ int ppv_render_diff_text(const struct ppv_diff *d, const struct ppv_diff_render_
 			 FILE *out)
 {
 	size_t rows = ppv_diff_row_count(d);
-	struct diff_ctx c;
-	int rc = ctx_init(&c, d, o);
+	struct ppv_diff_ctx c;
+	int rc = ppv_diff_ctx_init(&c, d, o);
 
 	if (rc < 0)
 		return rc;
@@ -314,9 +328,9 @@ int ppv_render_diff_text(const struct ppv_diff *d, const struct ppv_diff_render_
 	fprintf(out, "Diff: base %s (%s) -> new %s (%s)\nRule: ", c.o.base_label,
 		run_kind(ppv_diff_base_run(d)), c.o.new_label, run_kind(ppv_diff_new_run(d)));
 	rule_print(d, out);
-	fprintf(out, "\n\n%-9s  %-*s  %*s  %16s  %16s  %18s  %16s  %16s  %18s", "status", c.name_w,
-		"function", c.calls_w, "calls", "total base", "total new", "total change",
-		"self base", "self new", "self change");
+	fprintf(out, "\n\n%-9s  %-*s  %*s", "status", c.name_w, "function", c.calls_w, "calls");
+	for (int i = 0; i < PPV_DIFF_NCELLS; i++)
+		fprintf(out, "  %*s", c.cols->width[i], c.cols->text[i]);
 	if (c.io)
 		fprintf(out, "  %*s", c.io_w, "io bytes");
 	fputc('\n', out);
@@ -361,24 +375,24 @@ static const char *md_status(const struct ppv_diff_row *r)
 	return words[r->status];
 }
 
-static void md_row(const struct diff_ctx *c, const struct ppv_diff_row *r, FILE *out)
+static void md_row(const struct ppv_diff_ctx *c, const struct ppv_diff_row *r, FILE *out)
 {
 	const char *arrow = " \xe2\x86\x92 ";
 	char calls[CELL], io[CELL];
-	struct time_cells t;
+	struct ppv_diff_cells t;
 
-	time_cells_fill(r, "%s (%.1f%%)", "%s (%s)", &t);
+	cells_fill(c, r, "%s (%.1f%%)", "%s (%s)", &t);
 	fprintf(out, "| %s | ", md_status(r));
 	md_code(r->name, out);
-	fprintf(out, " | %s | %s | %s | %s | %s | %s | %s |",
-		fmt_calls(r, arrow, calls, sizeof(calls)), t.v[0], t.v[1], t.v[2], t.v[3], t.v[4],
-		t.v[5]);
+	fprintf(out, " | %s |", fmt_calls(r, arrow, calls, sizeof(calls)));
+	for (int i = 0; i < PPV_DIFF_NCELLS; i++)
+		fprintf(out, " %s |", t.v[i]);
 	if (c->io)
 		fprintf(out, " %s |", fmt_io(r, arrow, io, sizeof(io)));
 	fputc('\n', out);
 }
 
-static void md_head(const struct diff_ctx *c, FILE *out)
+static void md_head(const struct ppv_diff_ctx *c, FILE *out)
 {
 	const struct ppv_diff *d = c->d;
 	size_t n = ppv_diff_regressions(d);
@@ -410,168 +424,21 @@ int ppv_render_diff_markdown(const struct ppv_diff *d, const struct ppv_diff_ren
 			     FILE *out)
 {
 	size_t rows = ppv_diff_row_count(d);
-	struct diff_ctx c;
-	int rc = ctx_init(&c, d, o);
+	struct ppv_diff_ctx c;
+	int rc = ppv_diff_ctx_init(&c, d, o);
 
 	if (rc < 0)
 		return rc;
 	md_head(&c, out);
-	fprintf(out, "| | Function | Calls | Total base | Total new | Total change | Self base "
-		     "| Self new | Self change |%s\n", c.io ? " I/O bytes |" : "");
+	fprintf(out, "| | Function | Calls |");
+	for (int i = 0; i < PPV_DIFF_NCELLS; i++)
+		fprintf(out, " %s |", c.cols->md[i]);
+	fprintf(out, "%s\n", c.io ? " I/O bytes |" : "");
 	fprintf(out, "|:--|:--|--:|--:|--:|--:|--:|--:|--:|%s\n", c.io ? "--:|" : "");
 	for (size_t i = 0; i < c.shown; i++)
 		md_row(&c, ppv_diff_row(d, i), out);
 	if (rows > c.shown)
 		fprintf(out, "\n%zu more functions not shown.\n", rows - c.shown);
-	fprintf(out, "\nPercentages in parentheses after a time are its share of its run.\n");
+	fprintf(out, "\n%s\n", c.cols->md_note);
 	return ppv_render_end(out);
-}
-
-/* ---- JSON ---- */
-
-static json_int_t ju(uint64_t v)
-{
-	return v > INT64_MAX ? (json_int_t)INT64_MAX : (json_int_t)v;
-}
-
-/* A JSON string of @s, or null; as in the report, if @s is not valid UTF-8
- * its non-ASCII bytes become '?'. */
-static json_t *jstr(const char *s)
-{
-	json_t *v;
-	char *copy;
-
-	if (!s)
-		return json_null();
-	v = json_string(s);
-	if (v || !(copy = strdup(s)))
-		return v;
-	for (unsigned char *p = (unsigned char *)copy; *p; p++)
-		if (*p >= 0x80)
-			*p = '?';
-	v = json_string(copy);
-	free(copy);
-	return v;
-}
-
-static json_t *figures_json(int present, const struct ppv_diff_figures *f)
-{
-	if (!present)
-		return json_null();
-	return json_pack("{s:I, s:I, s:I, s:I, s:f, s:f}", "calls", ju(f->calls),
-			 "total_ns", ju(f->total_ns), "self_ns", ju(f->self_ns),
-			 "io_bytes", ju(f->io_bytes), "total_percent", f->total_percent,
-			 "self_percent", f->self_percent);
-}
-
-/* Change in percent of the base value: null when the base is 0. */
-static json_t *change_json(uint64_t before, uint64_t after)
-{
-	if (!before)
-		return after ? json_null() : json_real(0.0);
-	return json_real(100.0 * ((double)after - (double)before) / (double)before);
-}
-
-static json_t *delta_json(const struct ppv_diff_row *r)
-{
-	const struct ppv_diff_figures *b = &r->base, *n = &r->cur;
-
-	return json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}",
-			 "calls", (json_int_t)n->calls - (json_int_t)b->calls,
-			 "total_ns", (json_int_t)n->total_ns - (json_int_t)b->total_ns,
-			 "self_ns", (json_int_t)n->self_ns - (json_int_t)b->self_ns,
-			 "io_bytes", (json_int_t)n->io_bytes - (json_int_t)b->io_bytes,
-			 "total_percent", change_json(b->total_ns, n->total_ns),
-			 "self_percent", change_json(b->self_ns, n->self_ns));
-}
-
-static json_t *row_json(const struct ppv_diff_row *r)
-{
-	return json_pack("{s:o, s:o, s:s, s:s, s:b, s:b, s:o, s:o, s:o, s:I, s:o}",
-			 "name", jstr(r->name), "module", jstr(r->module),
-			 "kind", r->kind == PPV_FRAME_SCOPE ? "scope" : "function",
-			 "status", ppv_diff_status_name(r->status),
-			 "regressed", r->status == PPV_DIFF_REGRESSED,
-			 "below_noise_floor", r->below_floor != 0,
-			 "base", figures_json(r->in_base, &r->base),
-			 "new", figures_json(r->in_new, &r->cur),
-			 "delta", delta_json(r),
-			 "metric_delta_ns", (json_int_t)r->delta_ns,
-			 "metric_change_percent",
-			 isinf(r->change_percent) ? json_null() : json_real(r->change_percent));
-}
-
-static json_t *run_json(const struct ppv_diff_run *r, const char *label)
-{
-	return json_pack("{s:o, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
-			 "label", jstr(label), "source", r->from_report ? "report" : "trace",
-			 "command", jstr(r->command), "total_ns", ju(r->total_ns),
-			 "calls", ju(r->calls), "io_bytes", ju(r->io_bytes),
-			 "functions", ju(r->functions), "lost_events", ju(r->lost_events),
-			 "unfinished_calls", ju(r->unfinished_calls),
-			 "truncated", r->truncated != 0);
-}
-
-static json_t *rule_json(const struct ppv_diff_opts *o)
-{
-	return json_pack("{s:s, s:f, s:I, s:f, s:b}",
-			 "metric", o->metric == PPV_DIFF_METRIC_SELF ? "self" : "total",
-			 "threshold_percent", o->threshold_percent,
-			 "min_delta_ns", ju(o->min_delta_ns),
-			 "noise_floor_percent", o->noise_floor_percent,
-			 "new_regresses", o->new_regresses != 0);
-}
-
-static json_t *counts_json(const struct ppv_diff *d)
-{
-	json_t *obj = json_object();
-
-	for (int i = 0; i < PPV_DIFF_NSTATUS && obj; i++) {
-		enum ppv_diff_status s = (enum ppv_diff_status)i;
-
-		if (json_object_set_new(obj, ppv_diff_status_name(s),
-					json_integer(ju(ppv_diff_count(d, s)))))
-			return json_decref(obj), NULL;
-	}
-	return obj;
-}
-
-static json_t *diff_json(const struct diff_ctx *c)
-{
-	const struct ppv_diff *d = c->d;
-	json_t *rows = json_array();
-
-	for (size_t i = 0; i < ppv_diff_row_count(d) && rows; i++)
-		if (json_array_append_new(rows, row_json(ppv_diff_row(d, i))) < 0)
-			return json_decref(rows), NULL;
-	return json_pack("{s:s, s:i, s:s, s:I, s:o, s:o, s:o, s:o, s:o}",
-			 "format", DIFF_JSON_FORMAT, "schema_version", DIFF_JSON_SCHEMA_VERSION,
-			 "verdict", ppv_diff_regressions(d) ? "regression" : "ok",
-			 "regressions", ju(ppv_diff_regressions(d)),
-			 "counts", counts_json(d), "rule", rule_json(ppv_diff_opts(d)),
-			 "base", run_json(ppv_diff_base_run(d), c->o.base_label),
-			 "new", run_json(ppv_diff_new_run(d), c->o.new_label),
-			 "functions", rows);
-}
-
-int ppv_render_diff_json(const struct ppv_diff *d, const struct ppv_diff_render_opts *o,
-			 FILE *out)
-{
-	struct diff_ctx c;
-	json_t *doc;
-	size_t flags;
-	int rc = ctx_init(&c, d, o);
-
-	if (rc < 0)
-		return rc;
-	doc = diff_json(&c);
-	if (!doc)
-		return -ENOMEM;
-	flags = JSON_REAL_PRECISION(15) | (c.o.pretty ? JSON_INDENT(2) : JSON_COMPACT);
-	if (json_dumpf(doc, out, flags) < 0 || fputc('\n', out) == EOF)
-		rc = -EIO;
-	else
-		rc = ppv_render_end(out);
-	json_decref(doc);
-	return rc;
 }

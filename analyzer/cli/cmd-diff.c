@@ -2,10 +2,12 @@
 /*
  * cmd-diff.c - `ppv-analyze diff BASE NEW`: compare two runs, each a trace
  * or a JSON report saved by `ppv-analyze json`, and exit 1 when a function
- * regressed past the thresholds (for CI). Owns the command's options, the
- * choice between trace and report for each operand, the flame-graph output
- * files and the exit status. The comparison is ppv_diff_new()
- * (analyzer/diff.c), the reports are ppv_render_diff_*().
+ * regressed past the thresholds (for CI). Owns the command's options (a
+ * --min-delta in the unit of the metric), the choice between trace and
+ * report for each operand, the check that a memory metric has allocation
+ * events to compare, the flame-graph output files and the exit status.
+ * The comparison is ppv_diff_new() (analyzer/diff.c), the reports are
+ * ppv_render_diff_*().
  */
 #include <errno.h>
 #include <getopt.h>
@@ -29,6 +31,7 @@ struct diff_args {
 	struct ppv_diff_opts dopts;
 	struct ppv_diff_render_opts ro;
 	diff_render_fn render;
+	const char *min_delta; /* parsed once --metric is known */
 	const char *folded, *svg;
 	int selected; /* a selection option was given */
 };
@@ -45,24 +48,28 @@ static void help(FILE *out)
 	fprintf(out,
 		"Usage: ppv-analyze diff [OPTIONS] BASE NEW\n\n"
 		"Compare two runs function by function: calls, total and self time (each\n"
-		"with its share of its run) and I/O bytes. BASE and NEW are traces or JSON\n"
-		"reports saved by `ppv-analyze json -o FILE`.\n\n"
+		"with its share of its run) and I/O bytes, or bytes allocated. BASE and NEW\n"
+		"are traces or JSON reports saved by `ppv-analyze json -o FILE`.\n\n"
 		"A function regresses when its metric grew by more than --threshold percent\n"
 		"AND by more than --min-delta, unless it is below --noise-floor percent of\n"
 		"the run in both runs. Functions only in NEW are listed as added (they\n"
 		"regress only with --fail-on-new), functions only in BASE as removed.\n\n"
 		"Options:\n"
 		"  --threshold PCT      growth that regresses, in percent (default 10)\n"
-		"  --min-delta DURATION growth must also exceed this (e.g. 100us; default 0)\n"
+		"  --min-delta DELTA    growth must also exceed this (default 0): a duration\n"
+		"                       (e.g. 100us), or a size (e.g. 64K) with alloc metrics\n"
 		"  --noise-floor PCT    ignore functions below PCT%% of both runs (default 0.5)\n"
-		"  --metric total|self  the time compared (default total)\n"
+		"  --metric METRIC      what is compared (default total): total or self time,\n"
+		"                       alloc or alloc-self: bytes allocated, inclusive or\n"
+		"                       self (record with ppv-record -g fine or --memory)\n"
 		"  --fail-on-new        functions only in NEW can regress too\n"
 		"  --json               JSON instead of a text table\n"
 		"  --markdown           a Markdown table with a verdict, for a PR comment\n"
 		"  -n, --top N          rows of the table (default 20; regressions always)\n"
 		"  --folded FILE        write differential folded stacks (stack BEFORE AFTER)\n"
 		"  --svg FILE           write a red/blue differential flame graph\n"
-		"                       (--folded and --svg need two traces)\n"
+		"                       (--folded and --svg need two traces; weighted by\n"
+		"                       self time, or by bytes allocated with alloc metrics)\n"
 		"  -h, --help           show this help\n\n"
 		"Exit status: 0 no regression, 1 a function regressed, 2 error.\n\n"
 		PPV_CLI_COMMON_HELP "(selection applies to traces, not to saved reports)\n");
@@ -96,14 +103,14 @@ static int parse_opt(int c, struct diff_args *a)
 	case 0x300:
 		return parse_percent("--threshold", optarg, 1e12, &a->dopts.threshold_percent);
 	case 0x301:
-		if (ppv_cli_parse_duration(optarg, &a->dopts.min_delta_ns))
-			return usage("--min-delta takes a duration (e.g. 100us), not '%s'", optarg);
+		a->min_delta = optarg;
 		return 0;
 	case 0x302:
 		return parse_percent("--noise-floor", optarg, 100.0, &a->dopts.noise_floor_percent);
 	case 0x303:
 		if (ppv_diff_metric_parse(optarg, &a->dopts.metric))
-			return usage("--metric takes total or self, not '%s'", optarg);
+			return usage("--metric takes total, self, alloc or alloc-self, not '%s'",
+				     optarg);
 		return 0;
 	case 0x304:
 		a->dopts.new_regresses = 1;
@@ -137,6 +144,32 @@ static int parse_opt(int c, struct diff_args *a)
 	return DIFF_ERROR;
 }
 
+/* --min-delta in the metric's unit: a size for bytes allocated, else a duration. */
+static int min_delta_parse(struct diff_args *a)
+{
+	const char *arg = a->min_delta, *metric = ppv_diff_metric_name(a->dopts.metric);
+	uint64_t other;
+
+	if (!arg)
+		return 0;
+	if (ppv_diff_metric_is_memory(a->dopts.metric)) {
+		if (ppv_cli_parse_size(arg, &a->dopts.min_delta_bytes) == 0)
+			return 0;
+		if (ppv_cli_parse_duration(arg, &other) < 0)
+			return usage("--min-delta takes a size (e.g. 64K, 1M), not '%s'", arg);
+		ppv_cli_usage(&ppv_cmd_diff, "--min-delta takes a size with --metric %s "
+			      "(e.g. 64K, 1M), not the duration '%s'", metric, arg);
+		return DIFF_ERROR;
+	}
+	if (ppv_cli_parse_duration(arg, &a->dopts.min_delta_ns) == 0)
+		return 0;
+	if (ppv_cli_parse_size(arg, &other) < 0)
+		return usage("--min-delta takes a duration (e.g. 100us), not '%s'", arg);
+	ppv_cli_usage(&ppv_cmd_diff, "--min-delta takes a duration with --metric %s (e.g. 100us), "
+		      "not the size '%s' (sizes go with --metric alloc or alloc-self)", metric, arg);
+	return DIFF_ERROR;
+}
+
 /* Return: 0 to go on, -1 after --help, or DIFF_ERROR. */
 static int parse_args(int argc, char **argv, struct diff_args *a)
 {
@@ -167,7 +200,7 @@ static int parse_args(int argc, char **argv, struct diff_args *a)
 	}
 	if (argc - optind != 2)
 		return usage("%s", argc - optind < 2 ? "needs BASE and NEW" : "too many operands");
-	return 0;
+	return min_delta_parse(a);
 }
 
 /* Load one operand: a saved report, or a trace and its profile. */
@@ -204,6 +237,18 @@ static int run_load(struct run *r, const struct diff_args *a, int want_profile)
 	return 0;
 }
 
+/* A memory metric compares allocations: a run without any cannot be compared. */
+static int run_check(const struct run *r, const struct diff_args *a)
+{
+	if (!ppv_diff_metric_is_memory(a->dopts.metric) ||
+	    ppv_diff_input_run(r->in)->alloc_events)
+		return 0;
+	fprintf(stderr, "ppv-analyze diff: error: '%s' has no allocation events: record with "
+		"ppv-record -g fine or --memory%s, or compare time (--metric total)\n", r->path,
+		ppv_diff_input_run(r->in)->from_report ? " (and save the report again)" : "");
+	return DIFF_ERROR;
+}
+
 static void run_end(struct run *r)
 {
 	ppv_diff_input_free(r->in);
@@ -212,13 +257,18 @@ static void run_end(struct run *r)
 
 /* Write a flame-graph file with @fn; the file is removed if that fails. */
 static int flame_write(const char *file, const struct run *b, const struct run *n,
+		       const struct diff_args *a,
 		       int (*fn)(const struct ppv_profile *, const struct ppv_profile *,
 				 const struct ppv_render_opts *, FILE *))
 {
 	struct ppv_render_opts ro = { .sz = sizeof(ro), .title = "ppv-analyze diff" };
-	FILE *f = ppv_cli_out_open(&ppv_cmd_diff, file);
+	FILE *f;
 	int rc;
 
+	/* bytes allocated by each call path itself: what the alloc metrics compare */
+	if (ppv_diff_metric_is_memory(a->dopts.metric))
+		ro.flame_by = PPV_FLAME_MEMORY;
+	f = ppv_cli_out_open(&ppv_cmd_diff, file);
 	if (!f)
 		return DIFF_ERROR;
 	rc = ppv_cli_out_close(f, file, fn(b->p, n->p, &ro, f));
@@ -239,8 +289,8 @@ static int compare(const struct diff_args *a, struct run *b, struct run *n)
 		fprintf(stderr, "ppv-analyze diff: error: %s\n", strerror(-rc));
 		return DIFF_ERROR;
 	}
-	if ((a->folded && flame_write(a->folded, b, n, ppv_render_folded_diff)) ||
-	    (a->svg && flame_write(a->svg, b, n, ppv_render_svg_diff))) {
+	if ((a->folded && flame_write(a->folded, b, n, a, ppv_render_folded_diff)) ||
+	    (a->svg && flame_write(a->svg, b, n, a, ppv_render_svg_diff))) {
 		rc = DIFF_ERROR;
 	} else if ((rc = a->render(d, &a->ro, stdout)) < 0) {
 		ppv_cli_render_status(&ppv_cmd_diff, rc);
@@ -268,6 +318,10 @@ static int run(int argc, char **argv)
 	rc = run_load(&b, &a, a.folded || a.svg);
 	if (rc == 0)
 		rc = run_load(&n, &a, a.folded || a.svg);
+	if (rc == 0)
+		rc = run_check(&b, &a);
+	if (rc == 0)
+		rc = run_check(&n, &a);
 	if (rc == 0)
 		rc = compare(&a, &b, &n);
 	run_end(&b);

@@ -66,6 +66,14 @@ void dx_io(struct dx_run *r, uint64_t from_us, uint64_t to_us, uint64_t bytes)
 	append(r, &e);
 }
 
+void dx_alloc(struct dx_run *r, uint64_t at_us, uint64_t addr, uint64_t bytes)
+{
+	struct ppv_event e = { .type = PPV_EVENT_ALLOC, .tid = DX_TID, .ts = DX_T0 + at_us * 1000,
+			       .alloc = { .addr = addr, .size = bytes, .kind = PPV_ALLOC_MALLOC } };
+
+	append(r, &e);
+}
+
 void dx_end(struct dx_run *r)
 {
 	cr_assert_eq(ppv_native_writer_close(r->w), 0);
@@ -156,4 +164,21 @@ char *dx_render(dx_render_fn fn, const struct ppv_diff *d, const struct ppv_diff
 	*rc = fn(d, o, f);
 	cr_assert_eq(fclose(f), 0);
 	return text;
+}
+
+/* The line of @text that contains @needle, squeezed: runs of spaces become one. */
+char *dx_line_with(const char *text, const char *needle)
+{
+	const char *hit = strstr(text, needle), *start;
+	char *out, *o;
+
+	cr_assert_not_null(hit, "no '%s' in:\n%s", needle, text);
+	for (start = hit; start > text && start[-1] != '\n'; start--)
+		;
+	out = o = malloc(strcspn(start, "\n") + 1);
+	for (; *start && *start != '\n'; start++)
+		if (*start != ' ' || (o > out && o[-1] != ' '))
+			*o++ = *start;
+	*o = '\0';
+	return out;
 }

@@ -1,6 +1,7 @@
 /* diff-fixture.h - synthetic runs with known times for the diff tests:
- * written with the formats writer (named scopes, I/O), opened with
- * ppv_trace_open() and profiled; and hand-written JSON reports. */
+ * written with the formats writer (named scopes, I/O, allocations),
+ * opened with ppv_trace_open() and profiled; and hand-written JSON
+ * reports. */
 #ifndef PPV_TEST_DIFF_FIXTURE_H
 #define PPV_TEST_DIFF_FIXTURE_H
 
@@ -34,6 +35,8 @@ void dx_exit(struct dx_run *r, uint64_t at_us, const char *name);
 void dx_leaf(struct dx_run *r, uint64_t from_us, uint64_t to_us, const char *name);
 /* A file-read of @bytes inside the current scope, @from..@to (us). */
 void dx_io(struct dx_run *r, uint64_t from_us, uint64_t to_us, uint64_t bytes);
+/* A malloc of @bytes at @addr inside the current scope, at @at_us. */
+void dx_alloc(struct dx_run *r, uint64_t at_us, uint64_t addr, uint64_t bytes);
 /* Close the writer, open the trace, build its profile. */
 void dx_end(struct dx_run *r);
 void dx_close(struct dx_run *r);
@@ -63,4 +66,7 @@ typedef int (*dx_render_fn)(const struct ppv_diff *, const struct ppv_diff_rende
 char *dx_render(dx_render_fn fn, const struct ppv_diff *d, const struct ppv_diff_render_opts *o,
 		int *rc);
 
+/* The line of @text that contains @needle (the test fails without one),
+ * squeezed: runs of spaces become one. free() it. */
+char *dx_line_with(const char *text, const char *needle);
 #endif

@@ -29,34 +29,17 @@ static void teardown(void)
 
 TestSuite(diff_render, .init = setup, .fini = teardown);
 
-/* The line of @text that contains @needle, squeezed: runs of spaces become one. */
-static char *line_with(const char *text, const char *needle)
-{
-	const char *hit = strstr(text, needle), *start;
-	char *out, *o;
-
-	cr_assert_not_null(hit, "no '%s' in:\n%s", needle, text);
-	for (start = hit; start > text && start[-1] != '\n'; start--)
-		;
-	out = o = malloc(strcspn(start, "\n") + 1);
-	for (; *start && *start != '\n'; start++)
-		if (*start != ' ' || (o > out && o[-1] != ' '))
-			*o++ = *start;
-	*o = '\0';
-	return out;
-}
-
 Test(diff_render, text_marks_the_regression_and_ends_with_a_verdict)
 {
 	int rc;
 	char *t = dx_render(ppv_render_diff_text, d, &labels, &rc), *l;
 
 	cr_assert_eq(rc, 0);
-	l = line_with(t, "REGRESSED");
+	l = dx_line_with(t, "REGRESSED");
 	cr_assert_str_eq(l, "REGRESSED parse 1 100.00 us 10.0% 200.00 us 18.2% +100.00 us "
 			    "+100% 100.00 us 10.0% 200.00 us 18.2% +100.00 us +100% 0 B", "%s", l);
 	free(l);
-	l = line_with(t, " render ");
+	l = dx_line_with(t, " render ");
 	cr_assert_str_eq(l, "render 1 200.00 us 20.0% 200.00 us 18.2% 0 ns +0.0% 200.00 us "
 			    "20.0% 200.00 us 18.2% 0 ns +0.0% 512 B->1.00 KiB", "%s", l);
 	free(l);
@@ -117,12 +100,12 @@ Test(diff_render, markdown_has_a_verdict_and_a_table)
 			       "**Verdict: regression** in `parse`.\n"), t, "%s", t);
 	cr_assert_not_null(strstr(t, "| | Function | Calls | Total base |"));
 	cr_assert_not_null(strstr(t, "|:--|:--|--:|"));
-	l = line_with(t, "| `parse` |");
+	l = dx_line_with(t, "| `parse` |");
 	cr_assert_str_eq(l, "| \xf0\x9f\x94\xb4 regressed | `parse` | 1 | 100.00 us (10.0%) | "
 			    "200.00 us (18.2%) | +100.00 us (+100%) | 100.00 us (10.0%) | "
 			    "200.00 us (18.2%) | +100.00 us (+100%) | 0 B |", "%s", l);
 	free(l);
-	l = line_with(t, "| `fresh` |");
+	l = dx_line_with(t, "| `fresh` |");
 	cr_assert_not_null(strstr(l, "added | `fresh` | 0 \xe2\x86\x92 1 | - | 10.00 us (0.9%) | "
 				     "+10.00 us (new) |"), "%s", l);
 	free(l);
