@@ -28,20 +28,8 @@ record() {
 		{ cat "$work/rec.err"; fail "ppv-record $prog $* failed"; }
 }
 
-# run_diff WANT NAME ARGS...: ppv-analyze diff ARGS > $work/NAME; exit status must be WANT.
-run_diff() {
-	local want=$1 name=$2 rc
-	shift 2
-	"$PPV_ANALYZE" diff "$@" >"$work/$name" 2>"$work/$name.err"
-	rc=$?
-	if [ "$rc" != "$want" ]; then
-		cat "$work/$name" "$work/$name.err"
-		fail "ppv-analyze diff $* exited with $rc, not $want"
-	fi
-}
-
-has() { grep -qF -- "$2" "$work/$1" || { cat "$work/$1"; fail "$1 lacks: $2"; }; }
-lacks() { ! grep -qF -- "$2" "$work/$1" || { cat "$work/$1"; fail "$1 has: $2"; }; }
+# shellcheck source=diff-lib.sh
+. "$(dirname "$0")/diff-lib.sh"
 
 # json_check FILE PYTHON-EXPR: the expression over the document d must be true.
 json_check() {
