@@ -182,8 +182,11 @@ Test(rotate_session, recording_stays_within_max_size, .init = setup, .fini = tea
 	 * the rest is the segments' own records (clock, modules, threads). */
 	cr_assert_geq(enters + exits + tr.lost, 2ull * CALLS);
 	cr_assert_leq(enters + exits + tr.lost, 2ull * CALLS + 2ull * CALLS / 50);
-	/* Each segment describes itself. */
-	cr_assert_geq(pe_count(&tr, PPV_EVENT_THREAD_START), (uint64_t)tr.files);
+	/* Each segment describes itself: every one that holds the thread's
+	 * calls announces the thread. The last may have begun after the
+	 * thread's last call (rotation at the end of a drain), and then has
+	 * no calls and no announcement to make. */
+	cr_assert_geq(pe_count(&tr, PPV_EVENT_THREAD_START), (uint64_t)tr.files - 1);
 	cr_assert_geq(pe_count(&tr, PPV_EVENT_MODULE_LOAD), 2ull * tr.files);
 	/* A segment that began with deletions starts with their LOSS. */
 	cr_assert_geq(pe_count(&tr, PPV_EVENT_LOSS), 1);
