@@ -133,8 +133,8 @@ int ppv_render_notes(const struct ppv_profile *p, FILE *out)
 	const struct ppv_profile_summary *s = ppv_profile_summary(p);
 	int n = 0;
 
-	n = note(out, n, "note: %" PRIu64 " events lost (the recorder dropped them): "
-		 "counts and times are lower bounds\n", s->lost);
+	n = note(out, n, "note: %" PRIu64 " events lost (dropped by the drop policy or "
+		 "--max-size): counts and times are lower bounds\n", s->lost);
 	n = note(out, n, "note: %" PRIu64 " calls unfinished (no exit recorded): "
 		 "closed at the last timestamp seen\n", s->unfinished_calls);
 	n = note(out, n, "note: %" PRIu64 " exits without an enter (recording began "

@@ -159,8 +159,8 @@ Test(render_helpers, notes_name_every_caveat)
 	cr_expect_eq(fx_render(&fx, notes_fn, NULL), 4);
 	cr_expect_str_eq(fx.text,
 			 "\n"
-			 "note: 5 events lost (the recorder dropped them): counts and times are "
-			 "lower bounds\n"
+			 "note: 5 events lost (dropped by the drop policy or --max-size): counts "
+			 "and times are lower bounds\n"
 			 "note: 1 calls unfinished (no exit recorded): closed at the last "
 			 "timestamp seen\n"
 			 "note: 1 exits without an enter (recording began mid-call): ignored\n"
