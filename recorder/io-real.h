@@ -85,17 +85,18 @@ static inline PPV_NOINSTR int ppv_io_on(void)
 }
 
 /**
- * ppv_io_fd_protected() - whether @fd is the trace file and the caller is
- * the program: then close() and dup2()/dup3() onto it fail with EBADF, as
+ * ppv_io_fd_protected() - whether @fd is one the recorder holds (own-fd.c:
+ * the trace file, /proc/self/statm) and the caller is the program: then
+ * close() and dup2()/dup3() onto it fail with EBADF, as
  * if it were not open (a daemon that closes every descriptor must not end
  * the recording). The recorder's own threads and its shutdown pass, and
  * so does a fork child closing its parent's trace file before it opens its
  * own, or a vfork child (neither owns the session; ppv_session_owned() is
- * a system call, made only for the trace file's descriptor).
+ * a system call, made only for the recorder's descriptors).
  */
 static inline PPV_NOINSTR int ppv_io_fd_protected(int fd)
 {
-	return ppv_unlikely(ppv_writer_owns_fd(fd)) && !ppv_tls_disabled && ppv_session_owned();
+	return ppv_unlikely(ppv_owns_fd(fd)) && !ppv_tls_disabled && ppv_session_owned();
 }
 
 /* One finished operation, for ppv_io_record(). */

@@ -7,16 +7,11 @@
  *
  * Owns: that short list, which the I/O wrappers consult so that the
  * program, which did not open these descriptors, sees them as not open
- * (close(), dup2() onto them and close_range() leave them alone), and the
- * statm descriptor's lifetime. The writer thread opens nothing else while
- * the program runs: a descriptor it opened and closed again could be one
- * the program closed meanwhile and reopened for itself.
+ * (close(), dup2() onto them and close_range() leave them alone). The
+ * writer thread opens nothing else while the program runs: a descriptor
+ * it opened and closed again could be one the program closed meanwhile
+ * and reopened for itself.
  */
-#include <fcntl.h>
-#include <stdlib.h>
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include "recorder.h"
 
 static _Atomic int own[PPV_OWN_FD_COUNT] = { -1, -1, -1 };
@@ -39,26 +34,4 @@ int ppv_owns_fd(int fd)
 		if (atomic_load_explicit(&own[i], memory_order_relaxed) == fd)
 			return 1;
 	return 0;
-}
-
-/**
- * ppv_memstat_open() - open /proc/self/statm for this process's samples.
- * A fork child first closes the one it inherited: it names the parent.
- */
-void ppv_memstat_open(void)
-{
-	int fd = ppv_own_fd_get(PPV_OWN_STATM);
-
-	if (fd >= 0)
-		close(fd);
-	ppv_own_fd_set(PPV_OWN_STATM, open("/proc/self/statm", O_RDONLY | O_CLOEXEC));
-}
-
-void ppv_memstat_close(void)
-{
-	int fd = ppv_own_fd_get(PPV_OWN_STATM);
-
-	ppv_own_fd_set(PPV_OWN_STATM, -1);
-	if (fd >= 0)
-		close(fd);
 }

@@ -86,7 +86,6 @@ void ppv_writer_after_fork_child(void);
 int ppv_writer_crash_flush(unsigned int timeout_ms);
 struct ppv_native_writer *ppv_writer_borrow_native(void);
 int ppv_writer_is_self(void);
-int ppv_writer_owns_fd(int fd);
 
 /* memstat.c */
 int ppv_memstat_sample(uint64_t *rss, uint64_t *peak);

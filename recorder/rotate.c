@@ -202,7 +202,7 @@ int ppv_segment_base_taken(const char *dir, const char *base)
  * LOSS of what was deleted (tid = pid).
  *
  * dup3() moves the new file onto @fd, so the trace's descriptor never
- * changes: the I/O wrappers' ppv_writer_owns_fd() stays true throughout,
+ * changes: the I/O wrappers' ppv_owns_fd() stays true throughout,
  * and the number is never free for the program to get.
  *
  * Return: 0, or -errno (recording must stop: @w is finished).

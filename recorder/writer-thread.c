@@ -91,13 +91,6 @@ struct ppv_native_writer *ppv_writer_borrow_native(void)
 	return wr.w;
 }
 
-/* Whether @fd is one the recorder holds (own-fd.c): the I/O wrappers keep
- * the program from closing it (it did not open it: for it, it is not open). */
-int ppv_writer_owns_fd(int fd)
-{
-	return ppv_owns_fd(fd);
-}
-
 int ppv_writer_is_self(void)
 {
 	return wr.running && pthread_equal(pthread_self(), wr.thread_id_copy);
